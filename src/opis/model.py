@@ -1,0 +1,239 @@
+"""The record model: what opis knows about one document.
+
+Readers build these from raw bytes, analysers enrich them, stores keep them,
+search indexes them. The JSON form (``Record.to_json``) is the public record
+format documented in ``docs/record.md``; ``from`` is a Python keyword, so the
+field is ``sender`` in code and ``from`` in JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class Person(_Model):
+    """A person or office as the document names it (not yet an authority)."""
+
+    name: str
+    role: str | None = None
+    """Office or description as stated, e.g. "Chargé in the Soviet Union"."""
+    key: str | None = None
+    """Source-local identifier, e.g. a FRUS persons-list id ``p_KGF1``."""
+    authority_id: str | None = None
+
+
+class Place(_Model):
+    name: str
+    role: str | None = None
+    """Why the place is named: ``dateline``, ``sent``, ``received``, ``header``."""
+
+
+class TransmissionEvent(_Model):
+    """One step in the handling chain of a cable, in document order."""
+
+    event: str
+    """``sent``, ``received``, ``deciphered``, ``printed``, ``registered``..."""
+    place: str | None = None
+    date: str | None = None
+    """EDTF, with time of day when the document states it."""
+    purpose: str | None = None
+    """E.g. ``decipherment`` for "Received in Sochi for decipherment"."""
+    copies: int | None = None
+    agent: str | None = None
+    """Who did it (a cipher clerk's name, an office)."""
+    reference: str | None = None
+    """A registry number stated with the event, e.g. ``16/sh``."""
+    text: str
+    """The phrase the event was read from."""
+
+
+class Annotation(_Model):
+    """Marginalia, resolutions, editorial brackets: kept out of the running text."""
+
+    kind: str
+    """``handwritten``, ``typed``, ``stamp``, ``illegible``, ``signature``, ``editorial``."""
+    text: str
+    """The annotation's content without its label ("Cde Stalin approves. P.")."""
+    raw: str
+    """The bracketed text exactly as in the source."""
+    category: str | None = None
+    """What it does: ``approval``, ``authorship``, ``instruction``, ``receipt``..."""
+    hand: str | None = None
+    """Who wrote it where the document says or signs it."""
+    position: int = 0
+    """Character offset in ``body`` where the annotation stood."""
+    order: int = 0
+
+
+class Citation(_Model):
+    """An archival citation: the original text plus the parts a grammar found."""
+
+    text: str
+    family: str | None = None
+    """``russian-archive``, ``us-state-central-files``, ``us-lot-file``, ``naa``, ``us-nara``..."""
+    repository: str | None = None
+    fond: str | None = None
+    opis: str | None = None
+    delo: str | None = None
+    folios: str | None = None
+    """Leaves as a normalised range, e.g. ``52-53``."""
+    series: str | None = None
+    control_symbol: str | None = None
+    barcode: str | None = None
+    file: str | None = None
+    """US decimal or central file number, e.g. ``783A.00/1-1658``."""
+    lot: str | None = None
+    box: str | None = None
+    folder: str | None = None
+    item: str | None = None
+    collection: str | None = None
+    """Named record group / papers / collection within the repository."""
+    medium: str | None = None
+    """What the source note says the original is: ``Telegram``, ``Memorandum``..."""
+
+
+class Contributor(_Model):
+    name: str
+    role: str
+    """``contributor``, ``translator``, ``editor``, ``compiler``, ``harvester``."""
+
+
+class Footnote(_Model):
+    key: str
+    """The marker or id, e.g. ``1`` or ``d475fn44``."""
+    text: str
+    position: int | None = None
+    """Character offset in ``body`` of the marker."""
+
+
+class Page(_Model):
+    number: int
+    """1-based page index within the source."""
+    label: str | None = None
+    """Printed page number where it differs from the index (FRUS ``pb/@n``)."""
+    offset: int = 0
+    """Character offset in ``body`` where the page starts."""
+    has_text: bool = True
+    facs: str | None = None
+
+
+class Mention(_Model):
+    """A span the source itself marks up (FRUS persName/gloss, History Lab tags)."""
+
+    text: str
+    type: str
+    """``person``, ``place``, ``org``, ``term`` or the source's own tag."""
+    key: str | None = None
+    position: int | None = None
+
+
+class Reference(_Model):
+    """A pointer from this document to another one (resolution comes later)."""
+
+    text: str
+    kind: str
+    """``telegram``, ``letter``, ``document``, ``frus-ref``..."""
+    target: str | None = None
+    """What the source links to (``#d12``, ``frus1969-76v04#d189``)."""
+    numbers: list[str] = Field(default_factory=list)
+    date: str | None = None
+    record_id: str | None = None
+
+
+class Source(_Model):
+    """Where a record came from; the bytes themselves live in the store."""
+
+    format: str
+    sha256: str
+    filename: str
+    size: int
+    part: str | None = None
+    """Which record inside a multi-record source (``d475``, CSV row ``12``)."""
+    media_type: str | None = None
+    encoding: str | None = None
+
+
+class Collection(_Model):
+    """A volume, fond or collection that records belong to."""
+
+    id: str
+    title: str
+    kind: str
+    """``frus-volume``, ``dfat-volume``, ``wilson-collection``..."""
+    description: str | None = None
+    rights: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    """Format-specific lists kept for later linking: FRUS ``persons``, ``terms``."""
+    source: Source | None = None
+
+
+class Record(_Model):
+    id: str
+    title: str
+    type: str | None = None
+    number: str | None = None
+    date: str | None = None
+    """EDTF: ``1947-09-12``, ``1947-09``, ``1947~``, ``1947-09-12T03:50``."""
+    date_precision: str | None = None
+    """``minute``, ``day``, ``month``, ``year``, ``decade``."""
+    date_start: str | None = None
+    """ISO 8601 lower bound (inclusive) derived from ``date``, for range queries."""
+    date_end: str | None = None
+    """ISO 8601 upper bound (inclusive)."""
+    sender: list[Person] = Field(default_factory=list, alias="from")
+    to: list[Person] = Field(default_factory=list)
+    signers: list[Person] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
+    classification: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    body: str = ""
+    summary: str | None = None
+    transmission: list[TransmissionEvent] = Field(default_factory=list)
+    annotations: list[Annotation] = Field(default_factory=list)
+    citation: Citation | None = None
+    other_citations: list[Citation] = Field(default_factory=list)
+    contributors: list[Contributor] = Field(default_factory=list)
+    rights: str | None = None
+    attribution: str | None = None
+    """Credit line a reuse must show (DFAT's CC BY)."""
+    collection: str | None = None
+    """``Collection.id`` this record belongs to."""
+    source_record_id: str | None = None
+    """The publisher's own id for the document, where it has one."""
+    source_url: str | None = None
+    footnotes: list[Footnote] = Field(default_factory=list)
+    pages: list[Page] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    metadata_only: bool = False
+    """A catalogue entry without the document's text."""
+    needs_ocr: bool = False
+    extra: dict[str, Any] = Field(default_factory=dict)
+    """Source fields with no place above, kept rather than dropped."""
+    source: Source
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        return cls.model_validate(data)
+
+    def content_hash(self) -> str:
+        """Hash of the record's JSON: equal hashes mean nothing changed."""
+        encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def record_json_schema() -> dict[str, Any]:
+    return Record.model_json_schema(by_alias=True)

@@ -1,0 +1,62 @@
+"""What every reader is: a pure function from raw bytes to records.
+
+A reader never touches the store or the file system. It gets the bytes, the
+original file name and a ``Source`` already filled in (format, sha256, size),
+and yields ``Record`` and ``Collection`` objects. Bad input raises
+``ReadError`` with a position, so the CLI can print one line and go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from opis.model import Collection, Record, Source
+
+Item = Record | Collection
+
+
+class ReadError(Exception):
+    """The input cannot be read; ``position`` says where (line:col, byte, row...)."""
+
+    def __init__(self, message: str, position: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.message}" if self.position else self.message
+
+
+class NotADocument(Exception):
+    """The file is of a known kind that holds no documents (authority data, code tables)."""
+
+
+ReadFunction = Callable[[bytes, Source], Iterator[Item]]
+DetectFunction = Callable[[str, bytes], bool]
+"""(file name, first bytes) -> whether this reader claims the file."""
+
+
+@dataclass(frozen=True)
+class Reader:
+    format: str
+    description: str
+    detect: DetectFunction
+    read: ReadFunction
+    media_type: str = "application/octet-stream"
+
+
+def make_source(raw: bytes, filename: str, fmt: str, media_type: str | None = None) -> Source:
+    return Source(
+        format=fmt,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        filename=filename,
+        size=len(raw),
+        media_type=media_type,
+    )
+
+
+def part_source(source: Source, part: str) -> Source:
+    """The same source, naming one record inside it."""
+    return source.model_copy(update={"part": part})
