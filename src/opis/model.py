@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -233,6 +234,20 @@ class Record(_Model):
         """Hash of the record's JSON: equal hashes mean nothing changed."""
         encoded = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """The exact bytes a record was read from, as the store keeps them.
+
+    Readers yield these only when the input carries other files' bytes
+    (an opis backup export); otherwise the ingester makes one per file.
+    """
+
+    sha256: str
+    content: bytes
+    filename: str
+    format: str
 
 
 def record_json_schema() -> dict[str, Any]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
-from opis.model import Collection, Record, Source
+from opis.model import Collection, RawSource, Record, Source
 
-Item = Record | Collection
+Item = Record | Collection | RawSource
 
 
 class ReadError(Exception):
@@ -34,6 +35,8 @@ class NotADocument(Exception):
 
 
 ReadFunction = Callable[[bytes, Source], Iterator[Item]]
+StreamFunction = Callable[[BinaryIO, Source], Iterator[Item]]
+"""For inputs of any size: read from an open binary file instead of bytes."""
 DetectFunction = Callable[[str, bytes], bool]
 """(file name, first bytes) -> whether this reader claims the file."""
 
@@ -45,6 +48,9 @@ class Reader:
     detect: DetectFunction
     read: ReadFunction
     media_type: str = "application/octet-stream"
+    read_stream: StreamFunction | None = None
+    keep_container: bool = True
+    """Keep the file's own bytes as a source; False for backups whose records carry theirs."""
 
 
 def make_source(raw: bytes, filename: str, fmt: str, media_type: str | None = None) -> Source:

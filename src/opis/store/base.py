@@ -5,15 +5,17 @@ Backends share one conformance suite in ``tests/store/test_conformance.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
-from opis.model import Collection, Record
+from opis.model import Collection, RawSource, Record
+
+__all__ = ["RawSource"]
 
 
-class PutOutcome(str, Enum):
+class PutOutcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     """A new version; the previous one is kept in the record's history."""
@@ -49,15 +51,35 @@ class Stats:
     by_collection: dict[str, int]
 
 
+@dataclass(frozen=True)
+class FileMark:
+    """What the last ingest of a file path saw, so an unchanged file is not read again."""
+
+    path: str
+    sha256: str
+    reader_version: str
+    status: str
+    """``ok``, ``failed`` or ``skipped``."""
+    records: int = 0
+    """How many records the file gave, so a skipped re-read can still be counted."""
+    message: str | None = None
+
+
 class Store(Protocol):
-    def put_source(self, sha256: str, raw: bytes, filename: str, fmt: str) -> None:
-        """Keep raw bytes (idempotent by hash). Part of the caller's batch."""
+    def write(
+        self,
+        items: Sequence[Record | Collection],
+        sources: Sequence[RawSource] = (),
+        file_mark: FileMark | None = None,
+    ) -> list[PutOutcome | None]:
+        """Write sources, records, collections and the file mark in ONE transaction.
 
-    def put_records(self, items: list[Record | Collection]) -> list[PutOutcome | None]:
-        """Write records and collections in ONE transaction (all or nothing).
-
-        Returns an outcome per item (None for collections).
+        All or nothing. Returns an outcome per item (None for collections).
         """
+
+    def file_mark(self, path: str) -> FileMark | None: ...
+
+    def mark_file(self, mark: FileMark) -> None: ...
 
     def get(self, record_id: str) -> StoredRecord | None: ...
 

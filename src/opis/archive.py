@@ -1,0 +1,39 @@
+"""Where an archive lives on disk: one folder holding the store and the index."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from opis.store.sql import SqlStore, open_sqlite
+
+DEFAULT_HOME = Path("opis-data")
+HOME_ENV = "OPIS_HOME"
+
+
+def resolve_home(home: Path | None = None) -> Path:
+    """``--home`` first, then ``$OPIS_HOME``, then ``./opis-data``."""
+    if home is not None:
+        return home
+    env = os.environ.get(HOME_ENV)
+    return Path(env) if env else DEFAULT_HOME
+
+
+@dataclass
+class Archive:
+    home: Path
+    store: SqlStore
+
+    @property
+    def index_path(self) -> Path:
+        return self.home / "index"
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_archive(home: Path | None = None) -> Archive:
+    root = resolve_home(home)
+    root.mkdir(parents=True, exist_ok=True)
+    return Archive(root, open_sqlite(root / "opis.db"))

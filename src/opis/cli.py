@@ -1,0 +1,250 @@
+"""The ``opis`` command: a thin layer over the library (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from opis.archive import Archive, open_archive
+from opis.ingest import DEFAULT_MAX_BYTES, FileRead, discover, ingest
+from opis.model import Record
+
+app = typer.Typer(
+    help="opis: an open archive for historical primary sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+HomeOption = Annotated[
+    Optional[Path],  # noqa: UP045 - Typer needs Optional on 3.11
+    typer.Option("--home", envvar="OPIS_HOME", help="Archive folder (default ./opis-data)."),
+]
+
+
+def _open(home: Path | None) -> Archive:
+    try:
+        return open_archive(home)
+    except Exception as exc:
+        err.print(f"[red]error:[/] cannot open the archive at {home or 'opis-data'}: {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (recursive).")],
+    home: HomeOption = None,
+    fmt: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--format", help="Force a reader instead of detecting the format."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Re-read files that did not change.")] = False,
+    max_size: Annotated[int, typer.Option(help="Largest file to read, in MiB.")] = DEFAULT_MAX_BYTES
+    // 2**20,
+    workers: Annotated[int, typer.Option(help="Processes that parse files.")] = 2,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read documents into the archive: a summary, and one line per failed file."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]error:[/] no such file or folder: {missing[0]}")
+        raise typer.Exit(2)
+    if fmt is not None:
+        from opis.readers.registry import formats
+
+        if fmt not in formats():
+            err.print(f"[red]error:[/] unknown format {fmt!r}; known: {', '.join(formats())}")
+            raise typer.Exit(2)
+    archive = _open(home)
+    total = sum(1 for _ in discover(paths))
+    progress = Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
+    )
+
+    def on_file(result: FileRead | None, path: str) -> None:
+        progress.advance(task)
+        if result is not None and result.error is not None:
+            err.print(f"FAILED {path}: {result.error}", markup=False)
+
+    with progress:
+        task = progress.add_task("ingest", total=total)
+        report = ingest(
+            archive.store,
+            paths,
+            fmt=fmt,
+            force=force,
+            max_bytes=max_size * 2**20,
+            workers=workers,
+            on_file=on_file,
+        )
+    archive.close()
+    out.print(
+        f"{report.files} files: {report.created} records ingested, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.covered} catalogue entries covered by full text, "
+        f"{report.collections} collection writes; {len(report.skipped)} files skipped, "
+        f"{len(report.failed)} failed"
+    )
+    if report.by_format:
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(report.by_format.items()))
+        out.print(f"records by format: {parts}")
+    if report.skipped:
+        reasons: dict[str, int] = {}
+        for _, reason in report.skipped:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        out.print("skipped: " + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show_command(
+    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The record JSON.")] = False,
+    history: Annotated[bool, typer.Option(help="List the record's versions.")] = False,
+) -> None:
+    """One record, readable or as JSON."""
+    archive = _open(home)
+    stored = archive.store.get(record_id)
+    if stored is None:
+        err.print(f"[red]error:[/] no record {record_id!r}")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(stored.record.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_record(stored.record, stored.version)
+    if history:
+        for version in archive.store.history(record_id):
+            sha = version.record.source.sha256[:12]
+            out.print(f"version {version.version}  {version.stored_at}  {sha}")
+
+
+def _print_record(record: Record, version: int) -> None:
+    out.print(f"[bold]{record.title}[/]", markup=True)
+    rows: list[tuple[str, Any]] = [
+        ("id", f"{record.id} (version {version})"),
+        ("type", record.type),
+        ("number", record.number),
+        ("date", record.date),
+        ("from", ", ".join(p.name for p in record.sender)),
+        ("to", ", ".join(p.name for p in record.to)),
+        ("places", ", ".join(p.name for p in record.places)),
+        ("classification", record.classification),
+        ("citation", record.citation.text if record.citation else None),
+        ("collection", record.collection),
+        ("contributors", ", ".join(f"{c.name} ({c.role})" for c in record.contributors)),
+        (
+            "source",
+            f"{record.source.filename} [{record.source.format}] {record.source.sha256[:12]}",
+        ),
+    ]
+    for label, value in rows:
+        if value:
+            out.print(f"{label:>14}: {value}", markup=False)
+    for event in record.transmission:
+        details = ", ".join(
+            str(v) for v in (event.place, event.date, event.purpose, event.agent) if v
+        )
+        copies = f", {event.copies} copies" if event.copies else ""
+        out.print(f"{'transmission':>14}: {event.event} {details}{copies}", markup=False)
+    for note in record.annotations:
+        out.print(f"{'annotation':>14}: [{note.kind}] {note.text}", markup=False)
+    if record.summary:
+        out.print(f"\n[italic]{record.summary}[/]")
+    out.print("\n" + record.body, markup=False)
+    if record.attribution or record.rights:
+        out.print(f"\n{record.attribution or record.rights}", markup=False)
+
+
+@app.command("list")
+def list_command(
+    home: HomeOption = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    collection: Annotated[Optional[str], typer.Option()] = None,  # noqa: UP045
+) -> None:
+    """Records in id order."""
+    archive = _open(home)
+    table = Table("id", "date", "type", "title", box=None)
+    for row in archive.store.list_records(limit=limit, offset=offset, collection=collection):
+        table.add_row(row["id"], row["date_start"] or "", row["type"] or "", row["title"][:80])
+    out.print(table)
+
+
+@app.command("stats")
+def stats_command(
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Counts of records, versions, sources, and records by format, type, collection."""
+    stats = _open(home).store.stats()
+    if as_json:
+        sys.stdout.write(json.dumps(stats.__dict__, indent=2, ensure_ascii=False) + "\n")
+        return
+    out.print(
+        f"{stats.records} records, {stats.versions} earlier versions, {stats.collections} "
+        f"collections, {stats.sources} sources ({stats.source_bytes / 2**20:.1f} MiB)"
+    )
+    for title, counts in (("format", stats.by_format), ("type", stats.by_type)):
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:15]
+        out.print(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in top))
+
+
+@app.command("export")
+def export_command(
+    home: HomeOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="Only jsonl for now.")] = "jsonl",
+    out_path: Annotated[
+        Optional[Path], typer.Option("--out", help="File to write (default stdout).")  # noqa: UP045
+    ] = None,
+    with_sources: Annotated[
+        bool, typer.Option(help="Include the raw source bytes (a complete backup).")
+    ] = False,
+) -> None:
+    """Stream every record as JSON Lines."""
+    from opis.export.jsonl import write_jsonl
+
+    if fmt != "jsonl":
+        err.print(f"[red]error:[/] unknown export format {fmt!r} (known: jsonl)")
+        raise typer.Exit(2)
+    archive = _open(home)
+    if out_path is None:
+        write_jsonl(archive.store, sys.stdout, with_sources=with_sources)
+        return
+    tmp = out_path.with_name(out_path.name + ".partial")
+    with tmp.open("w", encoding="utf-8") as handle:
+        count = write_jsonl(archive.store, handle, with_sources=with_sources)
+    tmp.replace(out_path)
+    err.print(f"exported {count} records to {out_path}")
+
+
+@app.command("formats")
+def formats_command() -> None:
+    """The readers opis has and what each reads."""
+    from opis.readers.registry import all_readers
+
+    for reader in all_readers():
+        out.print(f"{reader.format:<20} {reader.description}", markup=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

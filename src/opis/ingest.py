@@ -1,0 +1,302 @@
+"""Ingest: files on disk -> readers -> store, one transaction per file.
+
+A bad file is reported on one line and the batch goes on. A file whose bytes
+and reader version are unchanged since its last successful ingest is not
+read again, which is also how an interrupted run resumes cheaply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from opis import __version__
+from opis.model import Collection, RawSource, Record
+from opis.readers import registry
+from opis.readers.base import Item, NotADocument, ReadError, make_source
+from opis.store.base import FileMark, PutOutcome, Store
+
+READER_VERSION = f"{__version__}+r1"
+"""Bump the suffix when readers or analysers change what they produce."""
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    covered: int = 0
+    collections: int = 0
+    unchanged_files: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    by_format: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def records(self) -> int:
+        return self.created + self.updated + self.unchanged + self.covered
+
+    def count(self, outcomes: Iterable[PutOutcome | None], fmt: str) -> None:
+        for outcome in outcomes:
+            if outcome is None:
+                self.collections += 1
+                continue
+            setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+            self.by_format[fmt] = self.by_format.get(fmt, 0) + 1
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What reading one file gave: items, or a reason it gave none."""
+
+    path: str
+    sha256: str
+    size: int
+    fmt: str | None = None
+    items: tuple[Item, ...] = ()
+    content: bytes | None = None
+    error: str | None = None
+    skipped: str | None = None
+    stream: bool = False
+
+
+def discover(paths: Sequence[Path]) -> Iterator[Path]:
+    """Every regular file under ``paths``, sorted, hidden files and folders left out."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def read_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRead:
+    """Read and parse one file; never raises for bad input.
+
+    A file whose reader streams (an opis JSONL backup) is only detected here;
+    the ingester streams it itself so it may be of any size.
+    """
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(registry.HEAD_BYTES)
+    except OSError as exc:
+        return FileRead(name, "", 0, error=f"cannot read: {exc.strerror or exc}")
+    if size == 0 or not head.strip():
+        return FileRead(name, "", size, error="empty file")
+    try:
+        reader = registry.by_format(fmt) if fmt else registry.detect(path.name, head)
+    except KeyError as exc:
+        return FileRead(name, "", size, error=str(exc.args[0]))
+    if reader is None:
+        return FileRead(name, "", size, skipped="not a recognised document format")
+    if reader.read_stream is not None:
+        return FileRead(name, "", size, reader.format, stream=True)
+    if size > max_bytes:
+        return FileRead(
+            name,
+            "",
+            size,
+            reader.format,
+            error=f"file too large ({size / 2**20:.1f} MiB; limit {max_bytes / 2**20:.0f} MiB,"
+            " raise it with --max-size)",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return FileRead(name, "", size, error=f"cannot read: {exc.strerror or exc}")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    source = make_source(raw, path.name, reader.format, reader.media_type)
+    try:
+        items = tuple(reader.read(raw, source))
+    except ReadError as exc:
+        return FileRead(name, sha256, size, reader.format, error=str(exc))
+    except NotADocument as exc:
+        return FileRead(name, sha256, size, reader.format, skipped=str(exc))
+    except Exception as exc:  # a reader bug must not stop the batch
+        return FileRead(
+            name,
+            sha256,
+            size,
+            reader.format,
+            error=f"internal reader error ({type(exc).__name__}: {exc})",
+        )
+    if not items:
+        return FileRead(name, sha256, size, reader.format, error="no documents found")
+    content = raw if reader.keep_container else None
+    return FileRead(name, sha256, size, reader.format, items, content)
+
+
+def _read_job(args: tuple[str, str | None, int]) -> FileRead:
+    return read_file(Path(args[0]), args[1], args[2])
+
+
+ProgressCallback = Callable[[FileRead | None, str], None]
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    force: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
+    on_file: ProgressCallback | None = None,
+) -> IngestReport:
+    """Ingest every file under ``paths``; see the module docstring."""
+    report = IngestReport()
+    pending: list[tuple[str, str | None, int]] = []
+    for path in discover(paths):
+        report.files += 1
+        if not force and _unchanged_since_last_ingest(store, path, report):
+            if on_file:
+                on_file(None, str(path))
+            continue
+        pending.append((str(path.resolve()), fmt, max_bytes))
+    for result in _map_reads(pending, workers):
+        _store_result(store, result, report)
+        if on_file:
+            on_file(result, result.path)
+    return report
+
+
+def _map_reads(jobs: list[tuple[str, str | None, int]], workers: int) -> Iterator[FileRead]:
+    if workers <= 1 or len(jobs) < 50:
+        yield from map(_read_job, jobs)
+        return
+    executor: Executor = ProcessPoolExecutor(max_workers=workers)
+    try:
+        # Readers are pure, so parsing runs in worker processes; only this
+        # process writes, which keeps every transaction single-writer.
+        yield from executor.map(_read_job, jobs, chunksize=16)
+    finally:
+        executor.shutdown(cancel_futures=True)
+
+
+def _unchanged_since_last_ingest(store: Store, path: Path, report: IngestReport) -> bool:
+    mark = store.file_mark(str(path.resolve()))
+    if mark is None or mark.status != "ok" or mark.reader_version != READER_VERSION:
+        return False
+    try:
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return False
+    if sha256 != mark.sha256:
+        return False
+    report.unchanged_files += 1
+    report.unchanged += mark.records
+    return True
+
+
+STREAM_BATCH = 200
+
+
+def _store_result(store: Store, result: FileRead, report: IngestReport) -> None:
+    if result.error is not None:
+        report.failed.append((result.path, result.error))
+        store.mark_file(
+            FileMark(result.path, result.sha256, READER_VERSION, "failed", message=result.error)
+        )
+        return
+    if result.skipped is not None:
+        report.skipped.append((result.path, result.skipped))
+        return
+    assert result.fmt is not None
+    if result.stream:
+        _store_stream(store, Path(result.path), result.fmt, report)
+        return
+    sources = []
+    if result.content is not None:
+        sources.append(RawSource(result.sha256, result.content, Path(result.path).name, result.fmt))
+    mark = FileMark(
+        result.path, result.sha256, READER_VERSION, "ok", records=_count_records(result.items)
+    )
+    _write(store, list(result.items), sources, report, result.fmt, mark)
+
+
+def _store_stream(store: Store, path: Path, fmt: str, report: IngestReport) -> None:
+    """Write a streamed file in batches: each batch is one transaction."""
+    reader = registry.by_format(fmt)
+    assert reader.read_stream is not None
+    digest = hashlib.sha256()
+    batch: list[Item] = []
+    records = 0
+    try:
+        with path.open("rb") as handle:
+            source = make_source(b"", path.name, fmt, reader.media_type)
+            for item in reader.read_stream(cast(BinaryIO, _HashingReader(handle, digest)), source):
+                batch.append(item)
+                if len(batch) >= STREAM_BATCH:
+                    records += _write(store, batch, [], report, fmt, None)
+                    batch = []
+    except (ReadError, OSError) as exc:
+        message = str(exc)
+        report.failed.append((str(path), message))
+        store.mark_file(FileMark(str(path), "", READER_VERSION, "failed", message=message))
+        return
+    records += _write(store, batch, [], report, fmt, None)
+    store.mark_file(FileMark(str(path), digest.hexdigest(), READER_VERSION, "ok", records=records))
+
+
+class _HashingReader:
+    """A binary file wrapper that hashes what is read, so streaming still yields a sha256."""
+
+    def __init__(self, handle: BinaryIO, digest: hashlib._Hash) -> None:
+        self._handle = handle
+        self._digest = digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        self._digest.update(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._handle.readline(size)
+        self._digest.update(data)
+        return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+
+def _count_records(items: Iterable[Item]) -> int:
+    return sum(1 for item in items if isinstance(item, Record))
+
+
+def _write(
+    store: Store,
+    items: list[Item],
+    sources: list[RawSource],
+    report: IngestReport,
+    fmt: str,
+    mark: FileMark | None,
+) -> int:
+    carried = [item for item in items if isinstance(item, RawSource)]
+    documents = [item for item in _dedupe_collections(items) if not isinstance(item, RawSource)]
+    outcomes = store.write(documents, sources + carried, mark)
+    report.count(outcomes, fmt)
+    return _count_records(documents)
+
+
+def _dedupe_collections(items: Iterable[Item]) -> Iterator[Item]:
+    """Readers may repeat a collection with every record; write it once per file."""
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Collection):
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+        yield item

@@ -1,0 +1,240 @@
+"""Ingest on real files: counts, re-ingest, bad input, crashes, round trip."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from opis.archive import open_archive
+from opis.ingest import ingest
+from opis.store.sql import open_sqlite
+
+SEED = "wilson/000_d6b8fba0548ddb4f.txt"
+FRUS_SMALL = "frus/volumes/frus1917-72PubDip.xml"  # 44 documents
+DFAT_VOL = "dfat/volumes/volume-9-1946-january-june"
+
+
+def opis(
+    *args: str, home: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "OPIS_HOME": str(home), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "opis.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+    )
+
+
+def copy_slice(corpus: Path, dest: Path, names: list[str]) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(corpus / name, dest / Path(name).name)
+    return dest
+
+
+def test_reingest_is_unchanged_and_changed_source_is_versioned(
+    corpus: Path, tmp_path: Path
+) -> None:
+    folder = copy_slice(corpus, tmp_path / "in", [SEED, FRUS_SMALL])
+    archive = open_archive(tmp_path / "home")
+    first = ingest(archive.store, [folder])
+    assert (first.created, first.failed) == (45, [])
+    second = ingest(archive.store, [folder])
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 45)
+    forced = ingest(archive.store, [folder], force=True)
+    assert (forced.created, forced.updated, forced.unchanged) == (0, 0, 45)
+    seed = folder / Path(SEED).name
+    seed.write_bytes(
+        seed.read_bytes().replace(b"Awaiting your instructions.", b"Awaiting instructions.")
+    )
+    third = ingest(archive.store, [folder])
+    assert (third.updated, third.unchanged) == (1, 44)
+    assert archive.store.count() == 45
+    [record_id] = [r["id"] for r in archive.store.list_records() if r["id"].startswith("wilson-")]
+    history = archive.store.history(record_id)
+    assert len(history) == 2 and "Awaiting your instructions." in history[0].record.body
+
+
+def test_bad_input_fails_one_file_at_a_time_and_keeps_what_is_stored(
+    corpus: Path, tmp_path: Path
+) -> None:
+    good = copy_slice(corpus, tmp_path / "good", [SEED, FRUS_SMALL])
+    archive = open_archive(tmp_path / "home")
+    ingest(archive.store, [good])
+    before = {s.record.id: s.record for s in archive.store.iter_records()}
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    volume = (corpus / FRUS_SMALL).read_bytes()
+    (bad / "truncated.xml").write_bytes(volume[: len(volume) // 2])
+    (bad / "empty.md").write_bytes(b"")
+    (bad / "junk.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
+    (bad / "junk.xml").write_bytes(os.urandom(3000))
+    (bad / "junk.md").write_bytes(b"\x00\x01\x02" * 500)
+    huge = bad / "huge.xml"
+    with huge.open("wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    # The same path as a stored file, now broken: the stored record must survive.
+    (good / Path(FRUS_SMALL).name).write_bytes(volume[:1000])
+    report = ingest(archive.store, [bad, good])
+    failed = dict(report.failed)
+    assert len(failed) == 7, failed
+    assert "line" in failed[str((bad / "truncated.xml").resolve())]
+    assert failed[str((bad / "empty.md").resolve())] == "empty file"
+    assert "too large" in failed[str(huge.resolve())]
+    for message in failed.values():
+        assert "\n" not in message and "Traceback" not in message
+    after = {s.record.id: s.record for s in archive.store.iter_records()}
+    assert after == before
+
+
+def test_encodings_give_the_same_record(corpus: Path, tmp_path: Path) -> None:
+    text = (corpus / SEED).read_bytes().decode("utf-8")
+    folder = tmp_path / "enc"
+    folder.mkdir()
+    (folder / "bom-crlf.txt").write_bytes(
+        b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+    )
+    (folder / "cp1251.txt").write_bytes(text.encode("cp1251"))
+    records = []
+    for name in ("bom-crlf.txt", "cp1251.txt"):
+        archive = open_archive(tmp_path / name)
+        report = ingest(archive.store, [folder / name])
+        assert report.failed == [] and report.created == 1
+        records.append(next(archive.store.iter_records()).record)
+    reference_home = open_archive(tmp_path / "utf8")
+    ingest(reference_home.store, [corpus / SEED])
+    reference = next(reference_home.store.iter_records()).record
+    for record in records:
+        assert record.model_dump(exclude={"source"}) == reference.model_dump(exclude={"source"})
+    assert records[1].source.encoding == "cp1251"
+
+
+def test_crash_in_the_middle_of_a_file_leaves_it_unwritten_then_resumes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    folder = copy_slice(corpus, tmp_path / "in", [SEED, FRUS_SMALL])
+    home = tmp_path / "home"
+    # Files are read in name order: the FRUS volume (44 records) comes first.
+    crashed = opis(
+        "ingest", str(folder), "--workers", "1", home=home, env={"OPIS_CRASH_AFTER_RECORDS": "20"}
+    )
+    assert crashed.returncode == 70, crashed.stderr
+    store = open_sqlite(home / "opis.db")
+    assert store.count() == 0  # the volume's transaction never committed
+    store.close()
+    resumed = opis("ingest", str(folder), home=home)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "45 records ingested" in resumed.stdout
+    store = open_sqlite(home / "opis.db")
+    assert store.count() == 45
+
+
+def test_kill_during_a_large_ingest_then_next_run_completes(corpus: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "OPIS_HOME": str(home)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "opis.cli", "ingest", str(corpus / DFAT_VOL), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    count = 0
+    while time.time() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if (home / "opis.db").exists():
+            try:
+                store = open_sqlite(home / "opis.db")
+                count = store.count()
+                store.close()
+            except Exception:
+                continue
+            if count >= 50:
+                break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert count >= 50, "ingest did not get going"
+    store = open_sqlite(home / "opis.db")
+    partial = list(store.iter_records())
+    assert 50 <= len(partial) < 336
+    store.close()
+    resumed = opis("ingest", str(corpus / DFAT_VOL), home=home)
+    assert resumed.returncode == 0, resumed.stderr
+    store = open_sqlite(home / "opis.db")
+    assert store.count() == 336
+
+
+def test_export_then_import_gives_identical_records(corpus: Path, tmp_path: Path) -> None:
+    folder = copy_slice(corpus, tmp_path / "in", [SEED, FRUS_SMALL, "wilson/transcript.json"])
+    for path in sorted((corpus / DFAT_VOL).glob("*.md"))[:30]:
+        shutil.copy(path, folder / path.name)
+    assert opis("ingest", str(folder), home=tmp_path / "a").returncode == 0
+    export = tmp_path / "export.jsonl"
+    result = opis(
+        "export", "--format", "jsonl", "--out", str(export), "--with-sources", home=tmp_path / "a"
+    )
+    assert result.returncode == 0, result.stderr
+    imported = opis("ingest", str(export), home=tmp_path / "b")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    a = open_sqlite(tmp_path / "a" / "opis.db")
+    b = open_sqlite(tmp_path / "b" / "opis.db")
+    left = {s.record.id: s.record for s in a.iter_records()}
+    right = {s.record.id: s.record for s in b.iter_records()}
+    assert left.keys() == right.keys() and len(left) == 76
+    for record_id, record in left.items():
+        for field in record.model_fields:
+            assert getattr(right[record_id], field) == getattr(record, field), (record_id, field)
+        assert b.get_source(record.source.sha256) == a.get_source(record.source.sha256)
+    lines = export.read_text(encoding="utf-8").splitlines()
+    assert sum(1 for line in lines if "opis_source" not in json.loads(line)) == 76
+
+
+def test_cli_exit_codes_and_record_json(corpus: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok = opis("ingest", str(corpus / SEED), home=home)
+    assert ok.returncode == 0 and "1 records ingested" in ok.stdout
+    bad = tmp_path / "broken.xml"
+    bad.write_bytes(b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><body><div type='document'>")
+    failed = opis("ingest", str(bad), "--format", "frus-tei", home=home)
+    assert failed.returncode == 1
+    assert failed.stderr.count("FAILED") == 1 and "broken.xml" in failed.stderr
+    assert opis("ingest", str(tmp_path / "nope"), home=home).returncode == 2
+    assert opis("ingest", str(bad), "--format", "nonsense", home=home).returncode == 2
+    shown = opis("list", home=home).stdout
+    assert "Incoming Cable No. 16" in shown
+    ids = [line.split()[0] for line in shown.splitlines()[1:] if line.strip()]
+    data = json.loads(opis("show", ids[0], "--json", home=home).stdout)
+    assert set(data) >= {
+        "id",
+        "title",
+        "type",
+        "number",
+        "date",
+        "date_start",
+        "date_end",
+        "from",
+        "to",
+        "places",
+        "languages",
+        "body",
+        "summary",
+        "transmission",
+        "annotations",
+        "citation",
+        "contributors",
+        "rights",
+        "source",
+    }
+    assert data["citation"]["fond"] == "558" and data["source"]["format"] == "webpage-text"
+    assert opis("show", "no-such-id", home=home).returncode == 1
+    stats = json.loads(opis("stats", "--json", home=home).stdout)
+    assert stats["records"] == 1
