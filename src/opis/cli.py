@@ -233,6 +233,14 @@ def export_command(
     err.print(f"exported {count} records to {out_path}")
 
 
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the record JSON (docs/record.schema.json)."""
+    from opis.model import record_json_schema
+
+    sys.stdout.write(json.dumps(record_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
 @app.command("formats")
 def formats_command() -> None:
     """The readers opis has and what each reads."""
