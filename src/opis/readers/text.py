@@ -25,7 +25,7 @@ def decode(raw: bytes, filename: str = "") -> tuple[str, str]:
     body = raw
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            encoding, body = name, raw[len(bom):]
+            encoding, body = name, raw[len(bom) :]
             break
     if encoding == "utf-8":
         nul = raw.find(b"\x00")
@@ -48,12 +48,13 @@ def decode(raw: bytes, filename: str = "") -> tuple[str, str]:
 def _decode_legacy(body: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:
     high = [b for b in body if b >= 0x80]
     # cp1251 Cyrillic letters sit at 0xC0-0xFF; Western text rarely has many.
-    if high and sum(1 for b in high if b >= 0xC0) / len(high) > 0.6:
-        return body.decode("cp1251", errors="strict"), "cp1251"
-    try:
-        return body.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise ReadError("not valid UTF-8 and no known legacy encoding", f"byte {exc.start}") from exc
+    cyrillic_first = bool(high) and sum(1 for b in high if b >= 0xC0) / len(high) > 0.6
+    for encoding in ("cp1251", "cp1252") if cyrillic_first else ("cp1252", "cp1251"):
+        try:
+            return body.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("not valid UTF-8 and no known legacy encoding", f"byte {exc.start}") from exc
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
