@@ -10,7 +10,6 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from opis.archive import Archive, open_archive
 from opis.ingest import DEFAULT_MAX_BYTES, FileRead, discover, ingest
@@ -177,13 +176,16 @@ def list_command(
     limit: Annotated[int, typer.Option(min=1)] = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     collection: Annotated[Optional[str], typer.Option()] = None,  # noqa: UP045
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
-    """Records in id order."""
-    archive = _open(home)
-    table = Table("id", "date", "type", "title", box=None)
-    for row in archive.store.list_records(limit=limit, offset=offset, collection=collection):
-        table.add_row(row["id"], row["date_start"] or "", row["type"] or "", row["title"][:80])
-    out.print(table)
+    """Records in id order: id, date, type, title (one per line, never truncated)."""
+    rows = _open(home).store.list_records(limit=limit, offset=offset, collection=collection)
+    for row in rows:
+        if as_json:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            date, kind = row["date_start"] or "-", row["type"] or "-"
+            sys.stdout.write(f"{row['id']}  {date}  {kind}  {row['title']}\n")
 
 
 @app.command("stats")
@@ -231,6 +233,22 @@ def export_command(
         count = write_jsonl(archive.store, handle, with_sources=with_sources)
     tmp.replace(out_path)
     err.print(f"exported {count} records to {out_path}")
+
+
+@app.command("serve")
+def serve_command(
+    home: HomeOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the reading room, the REST API and OAI-PMH."""
+    import uvicorn
+
+    from opis.archive import resolve_home
+    from opis.web import create_app
+
+    err.print(f"opis reading room on http://{host}:{port}/ (archive {resolve_home(home)})")
+    uvicorn.run(create_app(resolve_home(home)), host=host, port=port, log_level="warning")
 
 
 @app.command("schema")

@@ -19,6 +19,7 @@ from opis import __version__
 from opis.model import Collection, RawSource, Record
 from opis.readers import registry
 from opis.readers.base import Item, NotADocument, ReadError, make_source
+from opis.readers.sniff import unreadable_reason
 from opis.store.base import FileMark, PutOutcome, Store
 
 READER_VERSION = f"{__version__}+r1"
@@ -100,24 +101,21 @@ def read_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_B
         reader = registry.by_format(fmt) if fmt else registry.detect(path.name, head)
     except KeyError as exc:
         return FileRead(name, "", size, error=str(exc.args[0]))
-    if reader is None:
-        return FileRead(name, "", size, skipped="not a recognised document format")
-    if reader.read_stream is not None:
+    if reader is not None and reader.read_stream is not None:
         return FileRead(name, "", size, reader.format, stream=True)
     if size > max_bytes:
-        return FileRead(
-            name,
-            "",
-            size,
-            reader.format,
-            error=f"file too large ({size / 2**20:.1f} MiB; limit {max_bytes / 2**20:.0f} MiB,"
-            " raise it with --max-size)",
-        )
+        limit = f"limit {max_bytes / 2**20:.0f} MiB, raise it with --max-size"
+        return FileRead(name, "", size, error=f"file too large ({size / 2**20:.1f} MiB; {limit})")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return FileRead(name, "", size, error=f"cannot read: {exc.strerror or exc}")
     sha256 = hashlib.sha256(raw).hexdigest()
+    if reader is None:
+        reason = unreadable_reason(path.name, raw)
+        if reason is not None:
+            return FileRead(name, sha256, size, error=reason)
+        return FileRead(name, sha256, size, skipped="not a recognised document format")
     source = make_source(raw, path.name, reader.format, reader.media_type)
     try:
         items = tuple(reader.read(raw, source))
@@ -188,7 +186,7 @@ def _map_reads(jobs: list[tuple[str, str | None, int]], workers: int) -> Iterato
 
 def _unchanged_since_last_ingest(store: Store, path: Path, report: IngestReport) -> bool:
     mark = store.file_mark(str(path.resolve()))
-    if mark is None or mark.status != "ok" or mark.reader_version != READER_VERSION:
+    if mark is None or mark.status == "failed" or mark.reader_version != READER_VERSION:
         return False
     try:
         sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -198,6 +196,8 @@ def _unchanged_since_last_ingest(store: Store, path: Path, report: IngestReport)
         return False
     report.unchanged_files += 1
     report.unchanged += mark.records
+    if mark.status == "skipped":
+        report.skipped.append((str(path), mark.message or "skipped"))
     return True
 
 
@@ -213,6 +213,9 @@ def _store_result(store: Store, result: FileRead, report: IngestReport) -> None:
         return
     if result.skipped is not None:
         report.skipped.append((result.path, result.skipped))
+        store.mark_file(
+            FileMark(result.path, result.sha256, READER_VERSION, "skipped", message=result.skipped)
+        )
         return
     assert result.fmt is not None
     if result.stream:

@@ -354,7 +354,8 @@ def _collection_json(collection: Collection) -> str:
 
 def _merge_collections(old: Collection, new: Collection) -> Collection:
     """The same collection seen from two sources: fields of ``new`` win when set."""
-    update = {k: v for k, v in new.model_dump().items() if v not in (None, "", {}, [])}
+    fields = {name: getattr(new, name) for name in Collection.model_fields}
+    update = {k: v for k, v in fields.items() if v not in (None, "", {}, [])}
     update["metadata"] = {**old.metadata, **new.metadata}
     return old.model_copy(update=update)
 
