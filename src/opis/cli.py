@@ -94,7 +94,8 @@ def ingest_command(
     archive.close()
     out.print(
         f"{report.files} files: {report.created} records ingested, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.covered} catalogue entries covered by full text, "
+        f"{report.unchanged} unchanged; {report.completed} catalogue entries completed by "
+        f"their full text, {report.covered} catalogue entries already held in full; "
         f"{report.collections} collection writes; {len(report.skipped)} files skipped, "
         f"{len(report.failed)} failed"
     )

@@ -34,6 +34,7 @@ class IngestReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    completed: int = 0
     covered: int = 0
     collections: int = 0
     unchanged_files: int = 0
@@ -43,7 +44,7 @@ class IngestReport:
 
     @property
     def records(self) -> int:
-        return self.created + self.updated + self.unchanged + self.covered
+        return self.created + self.updated + self.unchanged + self.completed + self.covered
 
     def count(self, outcomes: Iterable[PutOutcome | None], fmt: str) -> None:
         for outcome in outcomes:

@@ -93,9 +93,10 @@ def test_full_text_replaces_catalogue_entry(store: SqlStore, dfat_file: Path) ->
     full = records_of(items)[0]
     catalogue = full.model_copy(update={"metadata_only": True, "body": ""})
     store.write([catalogue])
-    assert store.write(items, [raw])[-1] == PutOutcome.UPDATED
+    assert store.write(items, [raw])[-1] == PutOutcome.COMPLETED
     current = store.get(full.id)
     assert current is not None and current.record.body == full.body
+    assert [v.record.metadata_only for v in store.history(full.id)] == [True, False]
 
 
 def test_a_failed_write_leaves_nothing_behind(

@@ -20,6 +20,8 @@ class PutOutcome(StrEnum):
     UPDATED = "updated"
     """A new version; the previous one is kept in the record's history."""
     UNCHANGED = "unchanged"
+    COMPLETED = "completed"
+    """A catalogue-only record now has its full text (the catalogue entry is kept as history)."""
     COVERED = "covered"
     """A catalogue-only record whose document the store already holds in full."""
 

@@ -164,7 +164,8 @@ class SqlStore:
                 .where(schema.records.c.id == record.id)
                 .values(version=version, **columns)
             )
-            outcome = PutOutcome.UPDATED
+            completed = old.metadata_only and not record.metadata_only
+            outcome = PutOutcome.COMPLETED if completed else PutOutcome.UPDATED
         current[record.id] = _Current(
             version, content_hash, record.metadata_only, record.source.sha256, data
         )
