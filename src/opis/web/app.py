@@ -1,0 +1,84 @@
+"""``create_app(home)``: the FastAPI application over one archive folder."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+
+from opis import __version__
+from opis.archive import open_archive
+from opis.web import api, errors, oai, pages
+from opis.web.library import Library
+from opis.web.templating import STATIC
+
+DESCRIPTION = """\
+The opis archive: historical primary sources as structured records.
+
+Records are returned exactly as `Record.to_json()` (see docs/record.md), with an
+`ETag` from the record's store version; send it back in `If-None-Match` to get
+`304 Not Modified`. Errors are `{"error": message}`: 400 for a bad parameter,
+404 for an unknown document.
+"""
+
+
+def create_app(home: Path, *, search: bool = True, oai_batch: int = oai.BATCH_SIZE) -> FastAPI:
+    """The reading room for the archive in ``home``.
+
+    ``search=False`` leaves the search index alone (the pages then say search is
+    not available); ``oai_batch`` is how many records one OAI-PMH response holds.
+    """
+    library = Library(open_archive(home), search_enabled=search)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        library.close()
+
+    app = FastAPI(
+        title="opis",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.library = library
+    app.state.oai_batch = oai_batch
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(oai.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _document_errors_as_400(app)
+    return app
+
+
+def _document_errors_as_400(app: FastAPI) -> None:
+    """Bad parameters are answered 400 ``{"error"}``, so the schema says so, not 422."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                responses.pop("422", None)
+        components = schema.get("components", {}).get("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

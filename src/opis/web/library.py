@@ -1,0 +1,202 @@
+"""What the web layer asks of opis: one object over the store, the citations and search.
+
+Routes call these methods and render what they return; the archive logic lives
+in ``opis.store``, ``opis.export.citations`` and ``opis.search``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import mimetypes
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from opis.archive import Archive
+from opis.export import citations
+from opis.model import Collection, Record
+from opis.store.base import StoredRecord
+from opis.web.cursor import Cursor, decode, encode
+
+if TYPE_CHECKING:
+    from opis.search import SearchBackend, SearchResult
+
+MAX_LIMIT = 500
+
+
+class NotFound(LookupError):
+    pass
+
+
+class BadRequest(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+class Library:
+    def __init__(self, archive: Archive, *, search_enabled: bool = True) -> None:
+        self.archive = archive
+        self.store = archive.store
+        self._search_enabled = search_enabled
+        self._backend: SearchBackend | None = None
+        self._search_lock = threading.Lock()
+
+    # -- documents -----------------------------------------------------------
+
+    def document(self, record_id: str) -> StoredRecord:
+        stored = self.store.get(record_id)
+        if stored is None:
+            raise NotFound(f"no document with id {record_id!r}")
+        return stored
+
+    def collection_of(self, record: Record) -> Collection | None:
+        return self.store.get_collection(record.collection) if record.collection else None
+
+    def collection(self, collection_id: str) -> Collection:
+        found = self.store.get_collection(collection_id)
+        if found is None:
+            raise NotFound(f"no collection with id {collection_id!r}")
+        return found
+
+    def collections(self) -> list[tuple[Collection, int]]:
+        counts = self.store.stats().by_collection
+        return [(c, counts.get(c.id, 0)) for c in self.store.iter_collections()]
+
+    def count(self) -> int:
+        return self.store.count()
+
+    def source(self, record: Record) -> SourceFile:
+        content = self.store.get_source(record.source.sha256)
+        if content is None:
+            raise NotFound(f"the source bytes of {record.id!r} are not stored")
+        guessed, _ = mimetypes.guess_type(record.source.filename)
+        media_type = record.source.media_type or guessed or "application/octet-stream"
+        return SourceFile(content, media_type, record.source.filename)
+
+    def list_documents(
+        self, *, limit: int, cursor: str | None = None, collection: str | None = None
+    ) -> DocumentPage:
+        if not 1 <= limit <= MAX_LIMIT:
+            raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}")
+        offset = 0
+        rows: list[dict[str, Any]] | None = None
+        if cursor:
+            try:
+                position = decode(cursor)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from exc
+            if position.collection != collection:
+                raise BadRequest("the cursor belongs to another listing (collection differs)")
+            offset = position.offset
+            # The page starts after the cursor's last id even if records were added
+            # or removed before it since: check the row before the offset.
+            rows = self.store.list_records(
+                limit=limit + 2, offset=max(offset - 1, 0), collection=collection
+            )
+            if offset > 0 and rows and rows[0]["id"] == position.last_id:
+                rows = rows[1:]
+            else:
+                offset = self._rank_after(position.last_id, collection)
+                rows = None
+        if rows is None:
+            rows = self.store.list_records(limit=limit + 1, offset=offset, collection=collection)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = (
+            encode(Cursor(offset + limit, rows[-1]["id"], collection)) if more and rows else None
+        )
+        return DocumentPage(rows, next_cursor)
+
+    def _rank_after(self, last_id: str, collection: str | None) -> int:
+        """How many listed ids sort at or before ``last_id`` (the next page's offset)."""
+        if collection is None:
+            ids = self.store.ids()
+        else:
+            rows = self.store.list_records(limit=2**31 - 1, collection=collection)
+            ids = [str(row["id"]) for row in rows]
+        return bisect.bisect_right(ids, last_id)
+
+    # -- citations -----------------------------------------------------------
+
+    def citation(self, record: Record, fmt: str, *, url: str | None = None) -> str:
+        if fmt not in citations.FORMATS:
+            raise BadRequest(
+                f"unknown citation format {fmt!r}; known: {', '.join(citations.FORMATS)}"
+            )
+        return citations.cite(record, fmt, self.collection_of(record), url=url)
+
+    def citations(self, record: Record, *, url: str | None = None) -> dict[str, Markup]:
+        """Every format as HTML for the "cite this" block.
+
+        ``citations.render(as_html=True)`` escapes all text and adds only ``<i>``.
+        """
+        item = citations.to_csl(record, self.collection_of(record), url=url)
+        return {fmt: Markup(citations.render(item, fmt, as_html=True)) for fmt in citations.FORMATS}
+
+    # -- search --------------------------------------------------------------
+
+    def search_backend(self) -> SearchBackend | None:
+        """The search index, opened and brought in step with the store on first use."""
+        if not self._search_enabled:
+            return None
+        with self._search_lock:
+            if self._backend is None:
+                try:
+                    from opis.search import open_index, sync
+                except ImportError:
+                    self._search_enabled = False
+                    return None
+                backend = open_index(self.archive.index_path)
+                sync(self.store, backend)
+                self._backend = backend
+            return self._backend
+
+    def search(
+        self,
+        query: str,
+        *,
+        facets: Sequence[str] = (),
+        filters: Mapping[str, Sequence[str]] | None = None,
+        sort: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResult | None:
+        backend = self.search_backend()
+        if backend is None:
+            return None
+        from opis.search import QuerySyntaxError, SearchError, search
+
+        try:
+            return search(
+                backend,
+                query,
+                facets=facets,
+                filters=filters,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+        except (QuerySyntaxError, SearchError) as exc:
+            raise BadRequest(str(exc)) from exc
+
+    def close(self) -> None:
+        if self._backend is not None:
+            close = getattr(self._backend, "close", None)
+            if callable(close):
+                close()
+        self.archive.close()

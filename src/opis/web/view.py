@@ -1,0 +1,284 @@
+"""What a document page shows, laid out: pure functions from a record to view data.
+
+Templates only loop over what these return; nothing here touches the store.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+from opis.export.citations import FORMATS, csl_name, edtf_to_csl_date, name_text
+from opis.model import Annotation, Citation, Collection, Person, Record
+
+PieceKind = Literal["text", "footnote", "page"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: PieceKind
+    text: str
+    """The running text, a footnote's label, or a page label."""
+    key: str = ""
+    """The footnote key the marker links to."""
+
+
+@dataclass
+class Paragraph:
+    pieces: list[Piece] = field(default_factory=list)
+    notes: list[Annotation] = field(default_factory=list)
+    """Marginalia that stood in this paragraph, shown beside it."""
+
+
+@dataclass(frozen=True)
+class _Mark:
+    position: int
+    kind: PieceKind
+    text: str
+    key: str = ""
+    length: int = 0
+    """Characters of the body the mark stands for (a DFAT "[1]" marker)."""
+
+
+def footnote_label(key: str) -> str:
+    """The number a reader sees: "2" for FRUS ``d18fn2``, the key itself otherwise."""
+    match = re.search(r"(\d+)$", key)
+    return match.group(1) if match else key
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+
+
+def paragraphs(record: Record) -> list[Paragraph]:
+    """The body split at blank lines, with footnote markers and page starts in place.
+
+    A marginal note goes with the paragraph holding its ``position`` (or the next
+    one when it stood between two paragraphs); page starts and footnote markers
+    are placed at their offsets.
+    """
+    body = record.body
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(body):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(body)))
+    spans = [(b, e) for b, e in spans if body[b:e].strip()] or [(0, len(body))]
+
+    def home(position: int) -> int:
+        for index, (_, end) in enumerate(spans):
+            if position <= end:
+                return index
+        return len(spans) - 1
+
+    marks: list[list[_Mark]] = [[] for _ in spans]
+    for footnote in record.footnotes:
+        at = footnote.position
+        if at is not None:
+            marker = f"[{footnote.key}]"
+            length = len(marker) if body.startswith(marker, at) else 0
+            label = footnote_label(footnote.key)
+            marks[home(at)].append(_Mark(at, "footnote", label, footnote.key, length))
+    for page in record.pages:
+        if page.number > 1:
+            marks[home(page.offset)].append(
+                _Mark(page.offset, "page", page.label or str(page.number))
+            )
+    result = [
+        Paragraph(pieces=_pieces(body, begin, end, sorted(m, key=_mark_order)))
+        for (begin, end), m in zip(spans, marks, strict=True)
+    ]
+    for annotation in sorted(record.annotations, key=lambda a: (a.position, a.order)):
+        result[home(annotation.position)].notes.append(annotation)
+    return [p for p in result if p.pieces or p.notes]
+
+
+def _mark_order(mark: _Mark) -> tuple[int, bool]:
+    return (mark.position, mark.kind != "page")
+
+
+def _pieces(body: str, begin: int, end: int, marks: list[_Mark]) -> list[Piece]:
+    pieces: list[Piece] = []
+    cursor = begin
+    for mark in marks:
+        at = min(max(mark.position, begin), end)
+        if at > cursor:
+            pieces.append(
+                Piece("text", body[cursor:at].rstrip(" ") if mark.length else body[cursor:at])
+            )
+            cursor = at
+        pieces.append(Piece(mark.kind, mark.text, mark.key))
+        cursor = max(cursor, min(at + mark.length, end))
+    if end > cursor:
+        pieces.append(Piece("text", body[cursor:end]))
+    return pieces
+
+
+def person_label(person: Person) -> str:
+    return f"{person.name}, {person.role}" if person.role else person.name
+
+
+def display_date(record: Record) -> str | None:
+    """The record's date in words ("12 September 1947")."""
+    return display_edtf(record.date) if record.date else None
+
+
+def display_edtf(edtf: str) -> str:
+    """An EDTF date in words, with the time of day when stated ("12 September 1947, 04:30")."""
+    issued = edtf_to_csl_date(edtf)
+    if issued is None:
+        return edtf
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    shown = []
+    for parts in issued["date-parts"]:
+        words = [str(parts[0])]
+        if len(parts) > 1:
+            words.insert(0, months[parts[1] - 1])
+        if len(parts) > 2:
+            words.insert(0, str(parts[2]))
+        shown.append(" ".join(words))
+    text = " – ".join(shown)
+    time = re.search(r"T(\d{2}:\d{2})", edtf)
+    if time and len(issued["date-parts"]) == 1:
+        text += f", {time.group(1)}"
+    if issued.get("circa"):
+        text = "circa " + text
+    return text
+
+
+def text_paragraphs(text: str | None) -> list[str]:
+    """Plain text split at blank lines, for summaries and rights statements."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text or "") if p.strip()]
+
+
+def citation_parts(citation: Citation) -> list[tuple[str, str]]:
+    """The parsed parts of an archival citation as (label, value), in archival order."""
+    labels = (
+        ("repository", "Repository"),
+        ("collection", "Collection"),
+        ("fond", "Fond"),
+        ("opis", "Opis"),
+        ("folder", "Folder"),
+        ("delo", "Delo"),
+        ("folios", "Folios"),
+        ("series", "Series"),
+        ("control_symbol", "Control symbol"),
+        ("barcode", "Item barcode"),
+        ("file", "File"),
+        ("lot", "Lot"),
+        ("box", "Box"),
+        ("item", "Item"),
+        ("medium", "Medium"),
+    )
+    data = citation.model_dump()
+    return [(label, str(data[key])) for key, label in labels if data.get(key)]
+
+
+def meta_tags(
+    record: Record, collection: Collection | None, page_url: str
+) -> list[tuple[str, str]]:
+    """``citation_*`` (Highwire, read by Zotero and Google Scholar) and Dublin Core tags."""
+    tags: list[tuple[str, str]] = [("citation_title", record.title)]
+    for person in record.sender:
+        tags.append(("citation_author", name_text(csl_name(person.name), inverted=True)))
+    if record.date:
+        issued = edtf_to_csl_date(record.date)
+        if issued:
+            tags.append(("citation_date", "/".join(f"{x:02d}" for x in issued["date-parts"][0])))
+    if collection is not None:
+        tags.append(("citation_inbook_title", collection.title))
+    if record.citation is not None and record.citation.repository:
+        tags.append(("citation_archive", record.citation.repository))
+    tags.extend(("citation_language", lang) for lang in record.languages)
+    tags.append(("citation_public_url", page_url))
+    tags.append(("DC.title", record.title))
+    tags.extend(("DC.creator", p.name) for p in record.sender)
+    if record.date:
+        tags.append(("DC.date", record.date))
+    if record.type:
+        tags.append(("DC.type", record.type))
+    if record.rights:
+        tags.append(("DC.rights", record.rights))
+    tags.append(("DC.identifier", page_url))
+    return tags
+
+
+def coins(record: Record, collection: Collection | None, page_url: str) -> str:
+    """A COinS ``title`` value (OpenURL 1.0 KEV, Dublin Core format) for Zotero."""
+    pairs: list[tuple[str, str]] = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+        ("rft.title", record.title),
+    ]
+    pairs.extend(("rft.creator", p.name) for p in record.sender)
+    if record.date:
+        pairs.append(("rft.date", record.date))
+    pairs.append(("rft.type", record.type or "document"))
+    if collection is not None:
+        pairs.append(("rft.source", collection.title))
+    if record.citation is not None:
+        pairs.append(("rft.relation", record.citation.text))
+    if record.rights:
+        pairs.append(("rft.rights", record.rights))
+    pairs.extend(("rft.language", lang) for lang in record.languages)
+    pairs.append(("rft.identifier", page_url))
+    return urlencode(pairs)
+
+
+_BOLD = re.compile(r"(</?b>)", re.IGNORECASE)
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """A search snippet as markup where only ``<b>``/``</b>`` survive.
+
+    The text between the tags is unescaped once and escaped again, so a snippet
+    the search library already escaped shows the same as a raw one, and any
+    other tag or attribute comes out as text.
+    """
+    out = []
+    for part in _BOLD.split(snippet):
+        if _BOLD.fullmatch(part):
+            out.append(part.lower())
+        else:
+            out.append(str(escape(html.unescape(part))))
+    return Markup("".join(out))
+
+
+def translators(record: Record) -> list[str]:
+    return [c.name for c in record.contributors if c.role == "translator"]
+
+
+__all__ = [
+    "FORMATS",
+    "Paragraph",
+    "Piece",
+    "citation_parts",
+    "coins",
+    "display_date",
+    "display_edtf",
+    "footnote_label",
+    "meta_tags",
+    "paragraphs",
+    "person_label",
+    "safe_snippet",
+    "text_paragraphs",
+    "translators",
+]

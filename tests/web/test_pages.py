@@ -1,0 +1,204 @@
+"""HTML pages on real records: the document as an edition, browse, search."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from tests.web.conftest import SEED_ID, Site
+
+
+def page(site: Site, url: str, status: int = 200) -> HtmlElement:
+    response = site.client.get(url)
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    return lxml.html.fromstring(response.text)
+
+
+def text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_document_page_header_and_facts(site: Site) -> None:
+    doc = page(site, f"/documents/{SEED_ID}")
+    assert text(doc.cssselect("h1")[0]) == "Incoming Cable No. 16, Malik to Cde. Stalin"
+    facts = {text(dt): text(dt.getnext()) for dt in doc.cssselect("dl.facts dt")}
+    assert facts["Date"] == "12 September 1947 (day)"
+    assert facts["Type"] == "cable, no. 16"
+    assert facts["From"] == "Malik"
+    assert facts["To"] == "Stalin"
+    assert doc.cssselect("html")[0].get("lang") == "en"
+
+
+def test_transmission_chain_is_an_ordered_timeline(site: Site) -> None:
+    doc = page(site, f"/documents/{SEED_ID}")
+    steps = doc.cssselect("ol.timeline > li")
+    assert [text(li.cssselect(".event")[0]) for li in steps] == [
+        "sent",
+        "received",
+        "registered",
+        "deciphered",
+        "printed",
+    ]
+    received = steps[1]
+    assert text(received.cssselect(".place")[0]) == "Sochi"
+    assert received.cssselect("time")[0].get("datetime") == "1947-09-12T04:30"
+    assert text(received.cssselect(".purpose")[0]) == "for decipherment"
+    assert text(steps[4].cssselect(".copies")[0]) == "2 copies"
+    assert text(steps[3].cssselect(".agent")[0]) == "by Nezlobin"
+
+
+def test_marginalia_stand_in_the_margin_beside_the_text(site: Site) -> None:
+    doc = page(site, f"/documents/{SEED_ID}")
+    first = doc.cssselect("section.text .para")[0]
+    assert text(first.cssselect("p")[0]) == "To Comrade STALIN"
+    notes = first.cssselect("aside.margin .note")
+    assert [text(n.cssselect(".note-text")[0]) for n in notes] == [
+        "Cde Stalin approves. P.",
+        "[illegible word, may possibly mean “Composed by”] Cde Malik [signature]",
+    ]
+    assert "note-handwritten" in notes[0].get("class")
+    assert notes[0].get("title") == "[Handwritten: Cde Stalin approves. P.]"
+    body = text(doc.cssselect("section.text")[0])
+    assert "Awaiting your instructions." in body
+    assert "[Handwritten" not in " ".join(t.text_content() for t in doc.cssselect("section.text p"))
+
+
+def test_archival_citation_in_its_parts_and_edition_credits(site: Site) -> None:
+    doc = page(site, f"/documents/{SEED_ID}")
+    parts = {text(dt): text(dt.getnext()) for dt in doc.cssselect("section.archival dt")}
+    assert parts == {
+        "Repository": "RGASPI",
+        "Fond": "558",
+        "Opis": "11",
+        "Delo": "106",
+        "Folios": "52-53",
+    }
+    assert (
+        text(doc.cssselect(".citation-text")[0]) == "RGASPI, f. 558, op. 11, d. 106, ll. 0052-0053."
+    )
+    credits = {text(dt): text(dt.getnext()) for dt in doc.cssselect("section.credits dt")}
+    assert credits["Translated by"] == "Angela Greenfield"
+    assert credits["Contributor"] == "Sergey Radchenko"
+    assert "Stalin agrees to Malik's proposal" in text(doc.cssselect("section.summary")[0])
+    assert "welcomes reuse of Digital Archive materials" in text(doc.cssselect("section.rights")[0])
+
+
+def test_cite_this_offers_every_format_and_zotero_metadata(site: Site) -> None:
+    doc = page(site, f"/documents/{SEED_ID}")
+    summaries = [text(s) for s in doc.cssselect("section.cite summary")]
+    assert summaries[:2] == ["Chicago (note)", "Chicago (bibliography)"]
+    assert len(summaries) == 9
+    note = text(doc.cssselect(".cite-chicago-note")[0])
+    assert note.startswith(
+        "Malik, “Incoming Cable No. 16, Malik to Cde. Stalin,” September 12, 1947"
+    )
+    assert note.endswith(f"http://testserver/documents/{SEED_ID}.")
+    apa = doc.cssselect(".cite-apa i")[0]
+    assert text(apa) == "Incoming Cable No. 16, Malik to Cde. Stalin"
+    meta = {m.get("name"): m.get("content") for m in doc.cssselect("meta[name]")}
+    assert meta["citation_title"] == "Incoming Cable No. 16, Malik to Cde. Stalin"
+    assert meta["citation_author"] == "Malik"
+    assert meta["citation_date"] == "1947/09/12"
+    assert meta["citation_archive"] == "RGASPI"
+    coins = parse_qs(doc.cssselect("span.Z3988")[0].get("title"))
+    assert coins["ctx_ver"] == ["Z39.88-2004"]
+    assert coins["rft.title"] == ["Incoming Cable No. 16, Malik to Cde. Stalin"]
+    assert coins["rft.date"] == ["1947-09-12"]
+    download = doc.cssselect("section.source a[download]")[0]
+    assert download.get("href") == f"http://testserver/api/documents/{SEED_ID}/source"
+
+
+def test_dfat_page_shows_attribution_and_linked_footnotes(site: Site) -> None:
+    doc = page(site, "/documents/dfat-v11-1")
+    attribution = text(doc.cssselect(".attribution")[0])
+    assert attribution == (
+        "Attribution: Documents on Australian Foreign Policy, Volume 11: Australia & Indonesia’s"
+        " Independence, 1947, document 1. © Commonwealth of Australia (DFAT), CC BY."
+    )
+    marker = doc.cssselect("sup.fnref a")[0]
+    assert marker.get("href") == "#fn-1"
+    # The body's own "[1]" marker becomes the link rather than standing beside it.
+    first = text(doc.cssselect("section.text .para > p")[0])
+    assert "Den Pasar Conference1 are incorporated here" in first
+    assert "[1]" not in first
+    target = doc.get_element_by_id("fn-1")
+    assert "Den Pasar Conference of 7-24 December 1946" in text(target)
+    assert text(doc.cssselect(".collection a")[0]).startswith("Volume 11:")
+    assert text(doc.cssselect("dd.classification")[0]) == "secret"
+
+
+def test_frus_page_marks_printed_page_breaks(site: Site) -> None:
+    doc = page(site, "/documents/frus1917-72PubDip-d18")
+    breaks = [text(b) for b in doc.cssselect("section.text .pagebreak")]
+    assert breaks[0] == "[p. 42]"
+    markers = doc.cssselect("sup.fnref a")
+    assert [m.get("href") for m in markers][:2] == ["#fn-d18fn2", "#fn-d18fn3"]
+    assert [text(m) for m in markers][:2] == ["2", "3"]
+    note = doc.get_element_by_id("fn-d18fn2")
+    assert text(note).startswith("2 Telegram 3339 to Paris, March 19.")
+    assert doc.cssselect("link[rel=canonical]")[0].get("href").endswith("frus1917-72PubDip-d18")
+
+
+def test_document_page_supports_conditional_get(site: Site) -> None:
+    first = site.client.get(f"/documents/{SEED_ID}")
+    again = site.client.get(
+        f"/documents/{SEED_ID}", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    api_tag = site.client.get(f"/api/documents/{SEED_ID}").headers["etag"]
+    assert api_tag != first.headers["etag"]
+
+
+def test_unknown_document_page_is_an_html_404(site: Site) -> None:
+    doc = page(site, "/documents/nothing-here", status=404)
+    assert "no document with id 'nothing-here'" in text(doc.cssselect("p.error")[0])
+
+
+def test_browse_lists_collections_and_pages_through_documents(site: Site) -> None:
+    assert site.client.get("/", follow_redirects=False).headers["location"] == "/browse"
+    doc = page(site, "/browse")
+    collections = [text(a) for a in doc.cssselect("ul.collections a")]
+    assert "Volume 11: Australia & Indonesia’s Independence, 1947" in collections
+    assert (
+        "Foreign Relations of the United States, 1917–1972, Public Diplomacy, World War I"
+        in collections
+    )
+    assert len(doc.cssselect("ol.documents > li")) == 48  # every document fits one page of 50
+    assert not doc.cssselect("a[rel=next]")
+    dfat = page(site, "/browse?collection=dfat-v11")
+    assert [text(a) for a in dfat.cssselect("ol.documents a")] == [
+        "Ballard to Evatt",
+        "Ballard to Department of External Affairs",
+    ]
+    page(site, "/browse?collection=nope", status=404)
+    page(site, "/browse?cursor=garbage", status=400)
+
+
+def test_search_page_works_without_javascript_and_with_htmx(site: Site) -> None:
+    empty = page(site, "/search")
+    field = empty.cssselect("input#q")[0]
+    assert field.get("hx-trigger") == "input changed delay:300ms, search"
+    assert empty.cssselect("script[src]")[0].get("src").endswith("/static/htmx.min.js")
+    doc = page(site, "/search?q=Shtykov")
+    hits = doc.cssselect("ol.hits > li")
+    assert SEED_ID in hits[0].cssselect("a")[0].get("href")
+    assert doc.cssselect("ol.hits .snippet b")
+    partial = site.client.get("/search?q=Shtykov", headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert "<html" not in partial.text and 'class="hits"' in partial.text
+
+
+def test_htmx_is_served_from_the_package_with_its_licence(site: Site) -> None:
+    response = site.client.get("/static/htmx.min.js")
+    assert response.status_code == 200
+    assert response.text.startswith("/*! htmx.org 2.0.11")
+    assert "Zero-Clause BSD" in site.client.get("/static/htmx.LICENSE.txt").text
+
+
+def test_a_bad_query_is_explained_on_the_search_page(site: Site) -> None:
+    doc = page(site, "/search?q=date:xyz", status=400)
+    assert "bad date 'xyz'" in text(doc.cssselect("p.error")[0])
+    assert doc.cssselect("input#q")[0].get("value") == "date:xyz"
