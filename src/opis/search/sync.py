@@ -1,0 +1,100 @@
+"""Keep an index in step with the store: the one path for reindex, ingest and repair.
+
+The index ledger says which version of each record the index holds; anything
+the store has in another version is indexed again, anything the store no
+longer has is deleted. After a crash between a store write and the index
+update, the next ``sync`` finds the difference and closes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from opis.model import Record
+from opis.search.base import SearchBackend
+from opis.store.base import Store, StoredRecord
+
+BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    indexed: int
+    deleted: int
+
+
+@runtime_checkable
+class VersionedStore(Protocol):
+    """A store that can list every record's current version without loading records."""
+
+    def versions(self) -> dict[str, int]: ...
+
+
+def sync(store: Store, backend: SearchBackend, *, batch: int = BATCH) -> SyncReport:
+    """Index every record whose store version the index does not hold; drop the rest."""
+    indexed_versions = backend.indexed_versions()
+    if isinstance(store, VersionedStore):
+        # Cheap start-up check: compare id -> version maps, load only what differs.
+        current = store.versions()
+        stale = {i for i, v in current.items() if indexed_versions.get(i) != v}
+        gone = [i for i in indexed_versions if i not in current]
+        if len(stale) * 10 < len(current):
+            return _apply(store, backend, sorted(stale), gone, batch)
+        records: Iterator[StoredRecord] = (s for s in store.iter_records() if s.record.id in stale)
+    else:
+        seen: set[str] = set()
+
+        def changed() -> Iterator[StoredRecord]:
+            for stored in store.iter_records():
+                seen.add(stored.record.id)
+                if indexed_versions.get(stored.record.id) != stored.version:
+                    yield stored
+
+        records = changed()
+        gone = []
+    indexed = 0
+    pending: list[tuple[Record, int]] = []
+    for stored in records:
+        pending.append((stored.record, stored.version))
+        if len(pending) >= batch:
+            indexed += backend.index(pending)
+            pending = []
+    indexed += backend.index(pending)
+    if not isinstance(store, VersionedStore):
+        gone = [i for i in indexed_versions if i not in seen]
+    backend.delete(gone)
+    backend.commit()
+    return SyncReport(indexed=indexed, deleted=len(gone))
+
+
+def _apply(
+    store: Store, backend: SearchBackend, ids: Iterable[str], gone: Iterable[str], batch: int
+) -> SyncReport:
+    indexed, deleted = 0, list(gone)
+    pending: list[tuple[Record, int]] = []
+    for record_id in ids:
+        stored = store.get(record_id)
+        if stored is None:
+            deleted.append(record_id)
+            continue
+        pending.append((stored.record, stored.version))
+        if len(pending) >= batch:
+            indexed += backend.index(pending)
+            pending = []
+    indexed += backend.index(pending)
+    backend.delete(deleted)
+    backend.commit()
+    return SyncReport(indexed=indexed, deleted=len(deleted))
+
+
+def reindex(store: Store, backend: SearchBackend) -> SyncReport:
+    """Rebuild from scratch (``opis reindex``)."""
+    backend.clear()
+    return sync(store, backend)
+
+
+def update(store: Store, backend: SearchBackend, ids: Iterable[str]) -> SyncReport:
+    """Bring the given records up to date after an ingest wrote them (cheap, by id)."""
+    return _apply(store, backend, ids, (), BATCH)
