@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up opis and run it on its embedded default (SQLite + tantivy in ./opis-data):
-# ingest the shared corpus (or the paths given), then show a summary and a sample record.
+# ingest the shared corpus (or the paths given; unchanged files are not read again),
+# show a summary and the model record, then serve the reading room on
+# http://127.0.0.1:8000/ (set OPIS_NO_SERVE=1 to stop after the summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,10 +12,13 @@ if [ "$#" -eq 0 ]; then
 fi
 status=0
 .venv/bin/opis ingest "$@" || status=$?
-.venv/bin/opis stats
-seed=$(.venv/bin/opis list --limit 100000 | awk '$1 ~ /^wilson-1947-09-12/ {print $1; exit}')
-if [ -n "$seed" ]; then
-  .venv/bin/opis show "$seed"
-fi
 # Exit 1 from ingest means some files failed and the rest is stored: not fatal here.
 [ "$status" -le 1 ] || exit "$status"
+.venv/bin/opis stats
+seed=wilson-1947-09-12-incoming-cable-no-16-malik-to-cde-stalin
+if .venv/bin/opis show "$seed" >/dev/null 2>&1; then
+  .venv/bin/opis show "$seed"
+fi
+if [ -z "${OPIS_NO_SERVE:-}" ]; then
+  exec .venv/bin/opis serve --host 127.0.0.1 --port "${OPIS_PORT:-8000}"
+fi

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opis.store.sql import SqlStore, open_sqlite
+
+if TYPE_CHECKING:
+    from opis.search import SearchBackend
 
 DEFAULT_HOME = Path("opis-data")
 HOME_ENV = "OPIS_HOME"
@@ -28,6 +32,24 @@ class Archive:
     @property
     def index_path(self) -> Path:
         return self.home / "index"
+
+    def search_index(self) -> SearchBackend:
+        """The search index, brought in step with the store.
+
+        The sync is what repairs an index left behind by a crash between a
+        store write and the index update; when nothing changed it is cheap.
+        """
+        from opis.search import sync
+
+        backend = self.open_index()
+        sync(self.store, backend)
+        return backend
+
+    def open_index(self) -> SearchBackend:
+        """The search index as it is (``search_index`` also brings it up to date)."""
+        from opis.search import open_index
+
+        return open_index(self.index_path)
 
     def close(self) -> None:
         self.store.close()

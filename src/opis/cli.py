@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from opis.archive import Archive, open_archive
 from opis.ingest import DEFAULT_MAX_BYTES, FileRead, discover, ingest
 from opis.model import Record
+
+if TYPE_CHECKING:
+    from opis.search import SyncReport
 
 app = typer.Typer(
     help="opis: an open archive for historical primary sources.",
@@ -51,6 +55,7 @@ def ingest_command(
     // 2**20,
     workers: Annotated[int, typer.Option(help="Processes that parse files.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    index: Annotated[bool, typer.Option(help="Bring the search index up to date after.")] = True,
 ) -> None:
     """Read documents into the archive: a summary, and one line per failed file."""
     missing = [p for p in paths if not p.exists()]
@@ -91,6 +96,8 @@ def ingest_command(
             workers=workers,
             on_file=on_file,
         )
+    if index:
+        synced = _sync_index(archive)
     archive.close()
     out.print(
         f"{report.files} files: {report.created} records ingested, {report.updated} updated, "
@@ -99,6 +106,8 @@ def ingest_command(
         f"{report.collections} collection writes; {len(report.skipped)} files skipped, "
         f"{len(report.failed)} failed"
     )
+    if index:
+        out.print(f"search index: {synced.indexed} records indexed, {synced.deleted} removed")
     if report.by_format:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(report.by_format.items()))
         out.print(f"records by format: {parts}")
@@ -109,6 +118,100 @@ def ingest_command(
         out.print("skipped: " + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
     if report.failed:
         raise typer.Exit(1)
+
+
+def _sync_index(archive: Archive) -> SyncReport:
+    from opis.search import sync
+
+    backend = archive.open_index()
+    try:
+        return sync(archive.store, backend)
+    finally:
+        backend.close()
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="See src/opis/search/README.md.")],
+    home: HomeOption = None,
+    facet: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--facet", help="Count values of a field over all hits (repeatable)."),
+    ] = None,
+    filter_: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--filter", help="Keep hits whose FIELD has VALUE: FIELD=VALUE (repeatable)."),
+    ] = None,
+    sort: Annotated[str, typer.Option(help="relevance, date or -date.")] = "relevance",
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="The result as JSON.")] = False,
+) -> None:
+    """Full-text search with fields, dates, phrases, fuzzy and cross-script names."""
+    from opis.search import QuerySyntaxError, SearchError, search
+
+    filters: dict[str, list[str]] = {}
+    for item in filter_ or []:
+        field, sep, value = item.partition("=")
+        if not sep or not field or not value:
+            err.print(f"[red]error:[/] --filter takes FIELD=VALUE, got {item!r}")
+            raise typer.Exit(2)
+        filters.setdefault(field, []).append(value)
+    archive = _open(home)
+    backend = archive.search_index()
+    try:
+        result = search(
+            backend,
+            query,
+            facets=facet or [],
+            filters=filters,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+    except (QuerySyntaxError, SearchError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    finally:
+        backend.close()
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    shown = f"{offset + 1}-{offset + len(result.hits)}" if result.hits else "0"
+    out.print(f"{result.total} documents match; showing {shown}", markup=False)
+    for hit in result.hits:
+        out.print(f"\n{hit.id}  {hit.date or '-'}  {hit.type or '-'}", markup=False)
+        out.print(f"  {hit.title}", markup=False)
+        if hit.snippet:
+            snippet = hit.snippet.replace("<b>", "[bold]").replace("</b>", "[/bold]")
+            out.print("  " + _unescape_snippet(snippet))
+    for field, values in result.facets.items():
+        counts = ", ".join(f"{v.value} ({v.count})" for v in values[:10])
+        out.print(f"\n{field}: {counts}", markup=False)
+
+
+def _unescape_snippet(snippet: str) -> str:
+    """Snippets are HTML-escaped for the web; the terminal wants Rich markup instead."""
+    import html
+
+    from rich.markup import escape
+
+    parts = re.split(r"(\[/?bold\])", snippet)
+    return "".join(p if p in ("[bold]", "[/bold]") else escape(html.unescape(p)) for p in parts)
+
+
+@app.command("reindex")
+def reindex_command(home: HomeOption = None) -> None:
+    """Rebuild the search index from the store."""
+    from opis.search import reindex
+
+    archive = _open(home)
+    backend = archive.open_index()
+    try:
+        report = reindex(archive.store, backend)
+    finally:
+        backend.close()
+    out.print(f"search index rebuilt: {report.indexed} records indexed")
 
 
 @app.command("show")

@@ -22,7 +22,7 @@ from opis.readers.base import Item, NotADocument, ReadError, make_source
 from opis.readers.sniff import unreadable_reason
 from opis.store.base import FileMark, PutOutcome, Store
 
-READER_VERSION = f"{__version__}+r1"
+READER_VERSION = f"{__version__}+r2"
 """Bump the suffix when readers or analysers change what they produce."""
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -72,18 +72,30 @@ class FileRead:
 
 def discover(paths: Sequence[Path]) -> Iterator[Path]:
     """Every regular file under ``paths``, sorted, hidden files and folders left out."""
+    for path, _relative in discover_relative(paths):
+        yield path
+
+
+def discover_relative(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
+    """Like ``discover``, with each file's path relative to the folder it was found under."""
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
-                        yield Path(root) / name
+                        found = Path(root) / name
+                        yield found, found.relative_to(path).as_posix()
         else:
-            yield path
+            yield path, path.name
 
 
-def read_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRead:
+def read_file(
+    path: Path,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    relative: str | None = None,
+) -> FileRead:
     """Read and parse one file; never raises for bad input.
 
     A file whose reader streams (an opis JSONL backup) is only detected here;
@@ -117,7 +129,7 @@ def read_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_B
         if reason is not None:
             return FileRead(name, sha256, size, error=reason)
         return FileRead(name, sha256, size, skipped="not a recognised document format")
-    source = make_source(raw, path.name, reader.format, reader.media_type)
+    source = make_source(raw, path.name, reader.format, reader.media_type, relative)
     try:
         items = tuple(reader.read(raw, source))
     except ReadError as exc:
@@ -138,8 +150,11 @@ def read_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_B
     return FileRead(name, sha256, size, reader.format, items, content)
 
 
-def _read_job(args: tuple[str, str | None, int]) -> FileRead:
-    return read_file(Path(args[0]), args[1], args[2])
+_Job = tuple[str, str | None, int, str]
+
+
+def _read_job(args: _Job) -> FileRead:
+    return read_file(Path(args[0]), args[1], args[2], args[3])
 
 
 ProgressCallback = Callable[[FileRead | None, str], None]
@@ -157,14 +172,14 @@ def ingest(
 ) -> IngestReport:
     """Ingest every file under ``paths``; see the module docstring."""
     report = IngestReport()
-    pending: list[tuple[str, str | None, int]] = []
-    for path in discover(paths):
+    pending: list[_Job] = []
+    for path, relative in discover_relative(paths):
         report.files += 1
         if not force and _unchanged_since_last_ingest(store, path, report):
             if on_file:
                 on_file(None, str(path))
             continue
-        pending.append((str(path.resolve()), fmt, max_bytes))
+        pending.append((str(path.resolve()), fmt, max_bytes, relative))
     for result in _map_reads(pending, workers):
         _store_result(store, result, report)
         if on_file:
@@ -172,7 +187,7 @@ def ingest(
     return report
 
 
-def _map_reads(jobs: list[tuple[str, str | None, int]], workers: int) -> Iterator[FileRead]:
+def _map_reads(jobs: list[_Job], workers: int) -> Iterator[FileRead]:
     if workers <= 1 or len(jobs) < 50:
         yield from map(_read_job, jobs)
         return

@@ -158,6 +158,8 @@ class Source(_Model):
     sha256: str
     filename: str
     size: int
+    path: str | None = None
+    """Where the file sat, relative to the folder that was ingested (``gt/unittest/x.txt``)."""
     part: str | None = None
     """Which record inside a multi-record source (``d475``, CSV row ``12``)."""
     media_type: str | None = None

@@ -53,12 +53,19 @@ class Reader:
     """Keep the file's own bytes as a source; False for backups whose records carry theirs."""
 
 
-def make_source(raw: bytes, filename: str, fmt: str, media_type: str | None = None) -> Source:
+def make_source(
+    raw: bytes,
+    filename: str,
+    fmt: str,
+    media_type: str | None = None,
+    path: str | None = None,
+) -> Source:
     return Source(
         format=fmt,
         sha256=hashlib.sha256(raw).hexdigest(),
         filename=filename,
         size=len(raw),
+        path=path,
         media_type=media_type,
     )
 

@@ -188,7 +188,7 @@ def tidy(marked: Marked) -> Marked:
 
 def read_telegram(raw: bytes, source: Source) -> Iterator[Item]:
     text, encoding = decode(raw, source.filename)
-    path = PurePosixPath(source.filename)
+    path = PurePosixPath(source.path or source.filename)
     parts = telegram_parts(path.stem)
     if parts is None:
         raise ReadError(f"file name {path.name!r} is not a telegram number like 1977TOKYO13557")

@@ -156,14 +156,7 @@ class Library:
             return None
         with self._search_lock:
             if self._backend is None:
-                try:
-                    from opis.search import open_index, sync
-                except ImportError:
-                    self._search_enabled = False
-                    return None
-                backend = open_index(self.archive.index_path)
-                sync(self.store, backend)
-                self._backend = backend
+                self._backend = self.archive.search_index()
             return self._backend
 
     def search(
