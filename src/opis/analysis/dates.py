@@ -30,6 +30,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 PRECISIONS = ("minute", "day", "month", "year", "decade", "century")
 """Finest first; ``edtf_bounds`` of an interval reports the coarser end."""
@@ -494,3 +495,22 @@ __all__ = [
     "month_number",
     "parse_date",
 ]
+
+
+class RecordDateFields(TypedDict):
+    date: str | None
+    date_precision: str | None
+    date_start: str | None
+    date_end: str | None
+
+
+def record_date_fields(parsed: ParsedDate | None) -> RecordDateFields:
+    """The four date fields of a ``Record`` from a parsed date (all None without one)."""
+    if parsed is None:
+        return RecordDateFields(date=None, date_precision=None, date_start=None, date_end=None)
+    return RecordDateFields(
+        date=parsed.edtf,
+        date_precision=parsed.precision,
+        date_start=parsed.start,
+        date_end=parsed.end,
+    )

@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from opis.analysis.citations import naa_citation, parse_citation
-from opis.analysis.dates import ParsedDate, find_dates, from_iso
+from opis.analysis.dates import ParsedDate, find_dates, from_iso, record_date_fields
 from opis.analysis.header import classify_type, parse_title
 from opis.analysis.transmission import extract_transmission
 from opis.model import Citation, Collection, Footnote, Place, Record, Source, TransmissionEvent
@@ -706,10 +706,7 @@ def build_record(
         title=title,
         type=doc_type,
         number=header.number or title_parts.number,
-        date=date.edtf if date else None,
-        date_precision=date.precision if date else None,
-        date_start=date.start if date else None,
-        date_end=date.end if date else None,
+        **record_date_fields(date),
         sender=title_parts.senders,
         to=title_parts.recipients,
         places=[Place(name=_place_name(header.place), role="dateline")] if header.place else [],
@@ -869,10 +866,7 @@ def csv_record(row: list[str], row_number: int, source: Source) -> Record:
         # Volume 17 rows have only the number as title.
         title=clean_title or f"{volume_title or SERIES_TITLE}, document {doc_num or doc_id}",
         type=title_parts.type,
-        date=date.edtf if date else None,
-        date_precision=date.precision if date else None,
-        date_start=date.start if date else None,
-        date_end=date.end if date else None,
+        **record_date_fields(date),
         sender=title_parts.senders,
         to=title_parts.recipients,
         languages=list(LANGUAGES),

@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 from opis.analysis.citations import parse_citation
-from opis.analysis.dates import ParsedDate, edtf_bounds, from_iso, parse_date
+from opis.analysis.dates import ParsedDate, edtf_bounds, from_iso, parse_date, record_date_fields
 from opis.analysis.header import classify_type, parse_title
 from opis.analysis.transmission import extract_transmission
 from opis.model import (
@@ -436,7 +436,7 @@ def _with_history_context(record: Record, header: _HistoryHeader, single: bool) 
     if record.date is None and single and header.created:
         parsed = _safe_from_iso(header.created)
         if parsed is not None:
-            updates.update(_date_fields(parsed))
+            updates.update(record_date_fields(parsed))
     return record.model_copy(update=updates)
 
 
@@ -478,7 +478,7 @@ def _read_monograph(root: Element, source: Source) -> Iterator[Item]:
         id=MONOGRAPH_ID,
         title=header.title or MONOGRAPH_ID,
         type="monograph",
-        **(_date_fields(parsed) if parsed else {}),
+        **record_date_fields(parsed),
         languages=["en"],
         body=body,
         contributors=[Contributor(name=name, role="editor") for name in editors],
@@ -643,7 +643,7 @@ def _document_record(
         title=title,
         type=_document_type(citation, title, source_note.citation_text),
         number=div.get("n"),
-        **(_date_fields(parsed_date) if parsed_date else {}),
+        **record_date_fields(parsed_date),
         sender=senders,
         to=recipients,
         signers=_signers(div),
@@ -926,15 +926,6 @@ def _safe_from_iso(value: str) -> ParsedDate | None:
         return from_iso(value)
     except ValueError:
         return None
-
-
-def _date_fields(parsed: ParsedDate) -> dict[str, Any]:
-    return {
-        "date": parsed.edtf,
-        "date_precision": parsed.precision,
-        "date_start": parsed.start,
-        "date_end": parsed.end,
-    }
 
 
 # --- dateline

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from opis.analysis.dates import from_iso
+from opis.analysis.dates import from_iso, record_date_fields
 from opis.model import Mention, Place, Record, Source
 from opis.readers.base import Item, Reader, ReadError
 from opis.readers.text import clean_space, decode
@@ -223,10 +223,7 @@ def read_telegram(raw: bytes, source: Source) -> Iterator[Item]:
         title=f"Telegram {number}" + (f": {clean_space(subject['subject'])}" if subject else ""),
         type="telegram",
         number=number,
-        date=date.edtf if date else None,
-        date_precision=date.precision if date else None,
-        date_start=date.start if date else None,
-        date_end=date.end if date else None,
+        **record_date_fields(date),
         places=[Place(name=post_name(post), role="sent")],
         languages=["en"],
         body=marked.text,

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-from opis.analysis.dates import ParsedDate, find_dates, parse_date
+from opis.analysis.dates import ParsedDate, find_dates, parse_date, record_date_fields
 from opis.model import Page, Record, Source
 from opis.readers.base import Item, Reader, ReadError
 from opis.readers.text import clean_space, slugify
@@ -153,10 +153,7 @@ def read_pdf(raw: bytes, source: Source) -> Iterator[Item]:
     yield Record(
         id="pdf-" + slugify(stem),
         title=title,
-        date=date.edtf if date else None,
-        date_precision=date.precision if date else None,
-        date_start=date.start if date else None,
-        date_end=date.end if date else None,
+        **record_date_fields(date),
         body=body,
         pages=pages,
         needs_ocr=not any(page.has_text for page in pages),

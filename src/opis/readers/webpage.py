@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from opis.analysis.annotations import extract_annotations
 from opis.analysis.citations import parse_citation
-from opis.analysis.dates import ParsedDate, parse_date
+from opis.analysis.dates import ParsedDate, parse_date, record_date_fields
 from opis.analysis.header import parse_title
 from opis.analysis.language import guess_language
 from opis.analysis.transmission import extract_transmission
@@ -314,10 +314,7 @@ def page_record(text: str, source: Source) -> Record:
         title=header.title,
         type=title_parts.type,
         number=title_parts.number,
-        date=header.date.edtf if header.date else None,
-        date_precision=header.date.precision if header.date else None,
-        date_start=header.date.start if header.date else None,
-        date_end=header.date.end if header.date else None,
+        **record_date_fields(header.date),
         sender=title_parts.senders,
         to=title_parts.recipients,
         places=_places(events),

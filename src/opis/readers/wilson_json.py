@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from opis.analysis.annotations import extract_annotations
-from opis.analysis.dates import ParsedDate, find_dates
+from opis.analysis.dates import ParsedDate, find_dates, record_date_fields
 from opis.analysis.header import classify_type
 from opis.analysis.language import guess_language
 from opis.model import Collection, Person, Record, Source
@@ -131,10 +131,7 @@ def transcript_record(data: dict[str, Any], source: Source) -> Record:
         id=f"wilson-transcript-{transcript_id}",
         title=" ".join(heading) if heading else f"Transcript {transcript_id}",
         type=classify_type(" ".join(heading)) if heading else None,
-        date=date.edtf if date else None,
-        date_precision=date.precision if date else None,
-        date_start=date.start if date else None,
-        date_end=date.end if date else None,
+        **record_date_fields(date),
         signers=_signers(paragraphs),
         languages=[language] if language else [],
         body=body,
