@@ -11,7 +11,6 @@ document's text: every element becomes a metadata-only record.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -23,7 +22,7 @@ from opis.analysis.dates import ParsedDate, from_iso
 from opis.analysis.header import classify_type
 from opis.model import Citation, Mention, Person, Place, Record, Source
 from opis.readers.base import Item, Reader, ReadError, part_source
-from opis.readers.text import clean_space, decode, slugify
+from opis.readers.text import clean_space, decode, load_json, slugify
 
 FOIA_RIGHTS = "Document: US public domain (US Department of State FOIA release)."
 BUSH_RIGHTS = "Document: US public domain (George H. W. Bush Presidential Library)."
@@ -53,11 +52,7 @@ _SHAPE_HEAD = re.compile(rb"^\s*\[\s*\{")
 
 def parse_elements(raw: bytes, source: Source) -> list[Any]:
     text, _encoding = decode(raw, source.filename)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise ReadError(f"invalid JSON: {exc.msg}", where) from exc
+    data = load_json(text)
     if not isinstance(data, list):
         raise ReadError("expected a JSON list of catalogue records", "line 1")
     return data

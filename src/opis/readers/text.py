@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from typing import Any
 
 from opis.readers.base import ReadError
 
@@ -80,3 +82,13 @@ def slugify(text: str, max_length: int = 60) -> str:
 def clean_space(text: str) -> str:
     """Collapse runs of white space inside a line-free string."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text; a syntax error becomes a ``ReadError`` with line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReadError(
+            f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
+        ) from exc

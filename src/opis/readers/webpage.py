@@ -359,20 +359,8 @@ def detect_text(filename: str, head: bytes) -> bool:
     return _PAGE_MARKS.search(head) is not None
 
 
-def decode_text(raw: bytes, filename: str) -> tuple[str, str]:
-    """``decode``, with a codec failure it lets through reported as a ReadError.
-
-    (cp1251 has undefined bytes such as 0x98; ``decode`` tries it strictly.)
-    """
-    try:
-        return decode(raw, filename)
-    except UnicodeError as exc:
-        position = f"byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else None
-        raise ReadError(f"undecodable text: {exc}", position) from exc
-
-
 def read_text(raw: bytes, source: Source) -> Iterator[Item]:
-    text, encoding = decode_text(raw, source.filename)
+    text, encoding = decode(raw, source.filename)
     yield _record_or_error(text, source.model_copy(update={"encoding": encoding}))
 
 

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +20,8 @@ from opis.analysis.header import classify_type
 from opis.analysis.language import guess_language
 from opis.model import Collection, Person, Record, Source
 from opis.readers.base import Item, Reader, ReadError
-from opis.readers.webpage import decode_text, html_paragraphs
+from opis.readers.text import decode, load_json
+from opis.readers.webpage import html_paragraphs
 
 _COLLECTION_KEYS = (b'"slug"', b'"short_description"', b'"first_published_at"')
 _TRANSCRIPT_KEYS = (b'"asset_id"', b'"content_type"')
@@ -67,13 +67,9 @@ def detect(filename: str, head: bytes) -> bool:
 
 
 def read(raw: bytes, source: Source) -> Iterator[Item]:
-    text, encoding = decode_text(raw, source.filename)
+    text, encoding = decode(raw, source.filename)
     source = source.model_copy(update={"encoding": encoding})
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        position = f"line {exc.lineno}, column {exc.colno}"
-        raise ReadError(f"invalid JSON: {exc.msg}", position) from exc
+    data = load_json(text)
     if not isinstance(data, dict):
         raise ReadError("expected a JSON object from the Digital Archive API", "line 1, column 1")
     if "asset_id" in data or ("html" in data and "content_type" in data):
