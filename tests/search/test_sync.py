@@ -10,14 +10,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from opis.model import Record
-from opis.search import TantivyBackend, reindex, sync, update
-from opis.store.base import StoredRecord
+from opis.search import TantivyBackend, reindex, sync
 from opis.store.sql import open_sqlite
 from tests.search.corpus_sample import dfat_record, wilson_cable, wilson_transcript
 
@@ -135,39 +133,6 @@ def test_reindex_rebuilds_from_scratch(home: Path) -> None:
     report = reindex(store, backend)
     assert report.indexed == store.count() == 21
     assert backend.search("Korea").total == before
-    backend.close()
-
-
-class _PlainStore:
-    """A store offering only the Store protocol's iteration (no versions() shortcut)."""
-
-    def __init__(self, records: dict[str, tuple[Record, int]]) -> None:
-        self.records = records
-
-    def iter_records(self, *, since: str | None = None, batch: int = 500) -> Iterator[StoredRecord]:
-        for record_id in sorted(self.records):
-            record, version = self.records[record_id]
-            yield StoredRecord(record, version, "2026-01-01T00:00:00Z")
-
-    def get(self, record_id: str) -> StoredRecord | None:
-        if record_id not in self.records:
-            return None
-        record, version = self.records[record_id]
-        return StoredRecord(record, version, "2026-01-01T00:00:00Z")
-
-
-def test_sync_with_a_store_without_versions(tmp_path: Path, corpus: Path) -> None:
-    plain = _PlainStore({r.id: (r, 1) for r in [first_version(corpus), *_dfat(corpus)]})
-    backend = TantivyBackend(tmp_path / "index")
-    assert sync(plain, backend).indexed == 21  # type: ignore[arg-type]
-    plain.records[CABLE] = (wilson_cable(corpus), 2)
-    del plain.records["dfat-14-1"]
-    report = sync(plain, backend)  # type: ignore[arg-type]
-    assert (report.indexed, report.deleted) == (1, 1)
-    assert _finds(backend, SUMMARY_WORD) == [CABLE]
-    assert update(plain, backend, [CABLE]).indexed == 1  # type: ignore[arg-type]
-    assert backend.indexed_versions()[CABLE] == 2
-    assert backend.search(SUMMARY_WORD).total == 1  # replaced, never duplicated
     backend.close()
 
 

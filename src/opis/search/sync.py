@@ -8,13 +8,12 @@ update, the next ``sync`` finds the difference and closes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 from opis.model import Record
 from opis.search.base import SearchBackend
-from opis.store.base import Store, StoredRecord
+from opis.store.base import Store
 
 BATCH = 2_000
 
@@ -25,45 +24,25 @@ class SyncReport:
     deleted: int
 
 
-@runtime_checkable
-class VersionedStore(Protocol):
-    """A store that can list every record's current version without loading records."""
-
-    def versions(self) -> dict[str, int]: ...
-
-
 def sync(store: Store, backend: SearchBackend, *, batch: int = BATCH) -> SyncReport:
     """Index every record whose store version the index does not hold; drop the rest."""
     indexed_versions = backend.indexed_versions()
-    if isinstance(store, VersionedStore):
-        # Cheap start-up check: compare id -> version maps, load only what differs.
-        current = store.versions()
-        stale = {i for i, v in current.items() if indexed_versions.get(i) != v}
-        gone = [i for i in indexed_versions if i not in current]
-        if len(stale) * 10 < len(current):
-            return _apply(store, backend, sorted(stale), gone, batch)
-        records: Iterator[StoredRecord] = (s for s in store.iter_records() if s.record.id in stale)
-    else:
-        seen: set[str] = set()
-
-        def changed() -> Iterator[StoredRecord]:
-            for stored in store.iter_records():
-                seen.add(stored.record.id)
-                if indexed_versions.get(stored.record.id) != stored.version:
-                    yield stored
-
-        records = changed()
-        gone = []
+    current = store.versions()
+    stale = {i for i, v in current.items() if indexed_versions.get(i) != v}
+    gone = [i for i in indexed_versions if i not in current]
+    if len(stale) * 10 < len(current):
+        # Few changes (the usual start-up check): load just those records by id.
+        return _apply(store, backend, sorted(stale), gone, batch)
     indexed = 0
     pending: list[tuple[Record, int]] = []
-    for stored in records:
+    for stored in store.iter_records():
+        if stored.record.id not in stale:
+            continue
         pending.append((stored.record, stored.version))
         if len(pending) >= batch:
             indexed += backend.index(pending)
             pending = []
     indexed += backend.index(pending)
-    if not isinstance(store, VersionedStore):
-        gone = [i for i in indexed_versions if i not in seen]
     backend.delete(gone)
     backend.commit()
     return SyncReport(indexed=indexed, deleted=len(gone))

@@ -95,6 +95,9 @@ class Store(Protocol):
     def iter_records(self, *, since: str | None = None, batch: int = 500) -> Iterator[StoredRecord]:
         """Every current record in id order, streamed; ``since`` filters by updated_at."""
 
+    def versions(self) -> dict[str, int]:
+        """Current version of every record, without loading records (index sync uses it)."""
+
     def ids(self) -> list[str]: ...
 
     def count(self) -> int: ...
