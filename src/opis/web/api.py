@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from opis.export.citations import FILE_EXTENSIONS, FORMATS, MEDIA_TYPES
 from opis.model import Collection, Record
 from opis.web.conditional import cache_headers, etag, last_modified, not_modified
-from opis.web.library import MAX_LIMIT, BadRequest, Library
+from opis.web.library import MAX_LIMIT, MAX_OFFSET, BadRequest, Library
 from opis.web.schemas import CollectionSummary, DocumentList, ErrorOut, SearchOut
 
 router = APIRouter(prefix="/api", tags=["documents"])
@@ -159,7 +159,7 @@ def search_documents(
     q: Annotated[str, Query(description="The opis query language")] = "",
     sort: Annotated[str, Query(description="relevance, date or -date")] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     facet: Annotated[list[str] | None, Query(description="Fields to count by")] = None,
 ) -> JSONResponse:
     if not q.strip():

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from opis.search import SearchBackend, SearchResult
 
 MAX_LIMIT = 500
+# tantivy allocates room for offset + limit hits: a huge offset aborts the process.
+MAX_OFFSET = 25_000
 
 
 class NotFound(LookupError):
@@ -169,6 +171,8 @@ class Library:
         limit: int = 20,
         offset: int = 0,
     ) -> SearchResult | None:
+        if not 0 <= offset <= MAX_OFFSET:
+            raise BadRequest(f"offset must be between 0 and {MAX_OFFSET}")
         backend = self.search_backend()
         if backend is None:
             return None
