@@ -8,12 +8,12 @@ update, the next ``sync`` finds the difference and closes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from opis.model import Record
 from opis.search.base import SearchBackend
-from opis.store.base import Store
+from opis.store.base import Store, StoredRecord
 
 BATCH = 2_000
 
@@ -33,31 +33,33 @@ def sync(store: Store, backend: SearchBackend, *, batch: int = BATCH) -> SyncRep
     if len(stale) * 10 < len(current):
         # Few changes (the usual start-up check): load just those records by id.
         return _apply(store, backend, sorted(stale), gone, batch)
-    indexed = 0
-    pending: list[tuple[Record, int]] = []
-    for stored in store.iter_records():
-        if stored.record.id not in stale:
-            continue
-        pending.append((stored.record, stored.version))
-        if len(pending) >= batch:
-            indexed += backend.index(pending)
-            pending = []
-    indexed += backend.index(pending)
-    backend.delete(gone)
-    backend.commit()
-    return SyncReport(indexed=indexed, deleted=len(gone))
+    changed = (s for s in store.iter_records() if s.record.id in stale)
+    return _write(backend, changed, list(gone), batch)
 
 
 def _apply(
     store: Store, backend: SearchBackend, ids: Iterable[str], gone: Iterable[str], batch: int
 ) -> SyncReport:
-    indexed, deleted = 0, list(gone)
+    deleted = list(gone)
+
+    def found() -> Iterator[StoredRecord]:
+        for record_id in ids:
+            stored = store.get(record_id)
+            if stored is None:
+                deleted.append(record_id)
+            else:
+                yield stored
+
+    return _write(backend, found(), deleted, batch)
+
+
+def _write(
+    backend: SearchBackend, records: Iterator[StoredRecord], deleted: list[str], batch: int
+) -> SyncReport:
+    """Index ``records`` in batches, then delete ``deleted`` (filled as records are read)."""
+    indexed = 0
     pending: list[tuple[Record, int]] = []
-    for record_id in ids:
-        stored = store.get(record_id)
-        if stored is None:
-            deleted.append(record_id)
-            continue
+    for stored in records:
         pending.append((stored.record, stored.version))
         if len(pending) >= batch:
             indexed += backend.index(pending)
