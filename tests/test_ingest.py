@@ -76,6 +76,7 @@ def test_bad_input_fails_one_file_at_a_time_and_keeps_what_is_stored(
     volume = (corpus / FRUS_SMALL).read_bytes()
     (bad / "truncated.xml").write_bytes(volume[: len(volume) // 2])
     (bad / "empty.md").write_bytes(b"")
+    (bad / "blank.txt").write_bytes(b" \n" * 6000)  # longer than the detection head
     (bad / "junk.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
     (bad / "junk.xml").write_bytes(os.urandom(3000))
     (bad / "junk.md").write_bytes(b"\x00\x01\x02" * 500)
@@ -86,7 +87,8 @@ def test_bad_input_fails_one_file_at_a_time_and_keeps_what_is_stored(
     (good / Path(FRUS_SMALL).name).write_bytes(volume[:1000])
     report = ingest(archive.store, [bad, good])
     failed = dict(report.failed)
-    assert len(failed) == 7, failed
+    assert len(failed) == 8, failed
+    assert failed[str((bad / "blank.txt").resolve())] == "empty file"
     assert "line" in failed[str((bad / "truncated.xml").resolve())]
     assert failed[str((bad / "empty.md").resolve())] == "empty file"
     assert "too large" in failed[str(huge.resolve())]

@@ -108,7 +108,7 @@ def read_file(
             head = handle.read(registry.HEAD_BYTES)
     except OSError as exc:
         return FileRead(name, "", 0, error=f"cannot read: {exc.strerror or exc}")
-    if size == 0 or not head.strip():
+    if size == 0 or (size <= len(head) and not head.strip()):
         return FileRead(name, "", size, error="empty file")
     try:
         reader = registry.by_format(fmt) if fmt else registry.detect(path.name, head)
@@ -124,6 +124,8 @@ def read_file(
     except OSError as exc:
         return FileRead(name, "", size, error=f"cannot read: {exc.strerror or exc}")
     sha256 = hashlib.sha256(raw).hexdigest()
+    if not raw.strip():
+        return FileRead(name, sha256, size, error="empty file")
     if reader is None:
         reason = unreadable_reason(path.name, raw)
         if reason is not None:

@@ -12,9 +12,8 @@ import json
 from collections.abc import Iterator
 from typing import TextIO
 
+from opis.readers.jsonl import SOURCE_KEY
 from opis.store.sql import SqlStore
-
-SOURCE_KEY = "opis_source"
 
 
 def iter_jsonl(store: SqlStore, *, with_sources: bool = False) -> Iterator[str]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from lxml import etree
-
 from opis.readers.base import ReadError
+from opis.readers.tei_common import parse_xml
 from opis.readers.text import decode
 
 TEXT_EXTENSIONS = {
@@ -52,10 +51,8 @@ def unreadable_reason(filename: str, raw: bytes) -> str | None:
 
 
 def _xml_error(raw: bytes) -> str | None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position
-        return f"line {line}, column {column}: malformed XML: {exc.msg}"
+        parse_xml(raw)
+    except ReadError as exc:
+        return str(exc)
     return None
