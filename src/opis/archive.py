@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from opis.store.links import LinkStore
 from opis.store.sql import SqlStore, open_sqlite
 
 if TYPE_CHECKING:
@@ -28,6 +29,11 @@ def resolve_home(home: Path | None = None) -> Path:
 class Archive:
     home: Path
     store: SqlStore
+
+    @property
+    def links(self) -> LinkStore:
+        """Authorities, entity and reference links, embeddings: same database."""
+        return LinkStore(self.store.engine)
 
     @property
     def index_path(self) -> Path:

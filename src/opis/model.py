@@ -129,25 +129,50 @@ class Page(_Model):
 
 
 class Mention(_Model):
-    """A span the source itself marks up (FRUS persName/gloss, History Lab tags)."""
+    """A name in the document: marked up by the source or found by analysis.
+
+    The link from a mention to its authority record is not kept here but in
+    the store's entity links, so curators can merge and split authorities
+    without rewriting records.
+    """
 
     text: str
     type: str
     """``person``, ``place``, ``org``, ``term`` or the source's own tag."""
     key: str | None = None
+    """Source-local identifier (FRUS ``p_AD1``, a History Lab entity number)."""
     position: int | None = None
+    """Character offset of the mention in ``body`` (None: title, note or header)."""
+    end: int | None = None
+    """Offset just past the mention in ``body``."""
+    origin: str | None = None
+    """Who found it: ``markup`` (the source), ``header``, ``ner`` (spaCy/natasha)."""
 
 
 class Reference(_Model):
-    """A pointer from this document to another one (resolution comes later)."""
+    """A pointer from this document to another one.
+
+    Resolution to a held record (or to a "referenced, not held" placeholder)
+    is kept in the store's reference links; ``record_id`` is set only where
+    the source itself links (a FRUS ``ref/@target`` within the volume).
+    """
 
     text: str
     kind: str
-    """``telegram``, ``letter``, ``document``, ``frus-ref``..."""
+    """``telegram``, ``letter``, ``note``, ``proposals``, ``memorandum``,
+    ``meeting``, ``document``, ``frus-ref``..."""
     target: str | None = None
     """What the source links to (``#d12``, ``frus1969-76v04#d189``)."""
     numbers: list[str] = Field(default_factory=list)
     date: str | None = None
+    """EDTF date the text gives (``1947-09-04``); a window goes in start/end."""
+    date_start: str | None = None
+    date_end: str | None = None
+    sender: str | None = None
+    """Author as stated or implied ("Shtykov's telegrams"; "your 567": the recipient)."""
+    recipient: str | None = None
+    position: int | None = None
+    """Character offset in ``body``."""
     record_id: str | None = None
 
 
@@ -254,3 +279,100 @@ class RawSource:
 
 def record_json_schema() -> dict[str, Any]:
     return Record.model_json_schema(by_alias=True)
+
+
+# ---------------------------------------------------------------------------
+# Authorities: one record per real person, place or organisation.
+
+
+class AuthorityName(_Model):
+    name: str
+    kind: str = "variant"
+    """``preferred``, ``variant``, ``original`` (as a source printed it),
+    ``pseudonym`` (Filippov for Stalin), ``transliteration``."""
+    script: str | None = None
+    """ISO 15924: ``Latn``, ``Cyrl``."""
+    source: str | None = None
+
+
+class AuthorityRole(_Model):
+    title: str
+    """As the source gives it: "Secretary of State", "Ambassador to the Soviet Union"."""
+    organisation: str | None = None
+    place: str | None = None
+    start: str | None = None
+    """EDTF or ISO date."""
+    end: str | None = None
+    source: str | None = None
+
+
+class Authority(_Model):
+    """An authority record. ``id`` is stable: ``person/eden-anthony``, ``place/moscow``."""
+
+    id: str
+    kind: str
+    """``person``, ``place`` or ``org``."""
+    name: str
+    """Preferred form, "Surname, Forenames" for people."""
+    names: list[AuthorityName] = Field(default_factory=list)
+    roles: list[AuthorityRole] = Field(default_factory=list)
+    identifiers: dict[str, str] = Field(default_factory=dict)
+    """Source identifiers: ``hsg-people``, ``pocom``, ``viaf``, and ``frus:<volume>``
+    (that volume's persons-list key)."""
+    birth: str | None = None
+    death: str | None = None
+    description: str | None = None
+    status: str = "authority"
+    """``authority`` (from a reference source or a curator) or ``candidate``
+    (created by the linker from an unmatched mention, awaiting review)."""
+    merged_into: str | None = None
+    """Set when a curator merged this record into another; links follow it."""
+    sources: list[str] = Field(default_factory=list)
+
+
+class EntityLink(_Model):
+    """A stored decision: mention ``mention`` of record ``record_id`` is ``authority_id``."""
+
+    record_id: str
+    mention: int
+    """Index into the record's ``mentions`` (or -1 for sender/recipient fields)."""
+    text: str
+    type: str
+    authority_id: str
+    confidence: float
+    method: str
+    """``key`` (source markup), ``name``, ``context``, ``candidate``, ``curator``."""
+    field: str = "mentions"
+    """Where the name sits: ``mentions``, ``from``, ``to``, ``signers``."""
+
+
+class ReferenceLink(_Model):
+    """A stored resolution of ``record_id``'s reference number ``reference``."""
+
+    record_id: str
+    reference: int
+    """Index into the record's ``references``."""
+    ordinal: int = 0
+    """Which of the reference's numbers ("telegrams Nos. 663 and 669": 0 and 1)."""
+    target_id: str | None = None
+    """The record it names, when the archive holds it."""
+    placeholder_id: str | None = None
+    """Otherwise the "referenced, not held" placeholder that gathers its citers."""
+    confidence: float = 0.0
+    method: str = ""
+
+
+class Placeholder(_Model):
+    """A document the archive does not hold but its records cite."""
+
+    id: str
+    """Deterministic from the parsed reference: ``ref/telegram/shtykov/663``."""
+    kind: str
+    label: str
+    """Human-readable: "Shtykov's telegram No. 663 (1947)"."""
+    numbers: list[str] = Field(default_factory=list)
+    sender: str | None = None
+    recipient: str | None = None
+    date: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None

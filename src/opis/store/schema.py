@@ -76,3 +76,95 @@ ingested_files = sa.Table(
     sa.Column("message", sa.Text),
     sa.Column("seen_at", sa.String(32), nullable=False),
 )
+
+# --- document intelligence (migration 0002) ---------------------------------
+# Authorities and the stored decisions that tie records to them and to each
+# other. Links are kept, not recomputed on read, so curators can correct them.
+
+authorities = sa.Table(
+    "authorities",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("merged_into", sa.String(200)),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Index("ix_authorities_kind", "kind"),
+)
+
+authority_names = sa.Table(
+    "authority_names",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("authority_id", sa.String(200), primary_key=True),
+    sa.Index("ix_authority_names_authority", "authority_id"),
+)
+
+entity_links = sa.Table(
+    "entity_links",
+    metadata,
+    sa.Column("record_id", sa.String(200), primary_key=True),
+    sa.Column("field", sa.String(16), primary_key=True),
+    sa.Column("mention", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("authority_id", sa.String(200), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Index("ix_entity_links_authority", "authority_id"),
+)
+
+reference_links = sa.Table(
+    "reference_links",
+    metadata,
+    sa.Column("record_id", sa.String(200), primary_key=True),
+    sa.Column("reference", sa.Integer, primary_key=True),
+    sa.Column("ordinal", sa.Integer, primary_key=True),
+    sa.Column("target_id", sa.String(200)),
+    sa.Column("placeholder_id", sa.String(200)),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("method", sa.String(32), nullable=False),
+    sa.Index("ix_reference_links_target", "target_id"),
+    sa.Index("ix_reference_links_placeholder", "placeholder_id"),
+)
+
+placeholders = sa.Table(
+    "placeholders",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+link_ledger = sa.Table(
+    "link_ledger",
+    metadata,
+    sa.Column("record_id", sa.String(200), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("linked_at", sa.String(32), nullable=False),
+)
+
+embeddings = sa.Table(
+    "embeddings",
+    metadata,
+    sa.Column("record_id", sa.String(200), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("model", sa.String(80), nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+)
+
+deleted_records = sa.Table(
+    "deleted_records",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("collection", sa.String(200)),
+    sa.Column("repository", sa.String(200)),
+    sa.Column("deleted_at", sa.String(32), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Index("ix_deleted_records_deleted_at", "deleted_at"),
+)
