@@ -163,6 +163,13 @@ def test_embeddings_round_trip(links: LinkStore) -> None:
     assert links.embedding_versions("minilm") == {}
 
 
+def test_state_keeps_the_last_value(links: LinkStore) -> None:
+    assert links.state("authorities") is None
+    links.set_state("authorities", "a1")
+    links.set_state("authorities", "b2")
+    assert links.state("authorities") == "b2"
+
+
 def test_link_tables_are_empty_in_a_new_archive(store: SqlStore) -> None:
     with store.engine.connect() as conn:
         for name in ("authorities", "entity_links", "reference_links", "embeddings"):

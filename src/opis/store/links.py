@@ -341,6 +341,21 @@ class LinkStore:
                 ),
             }
 
+    # -- state ---------------------------------------------------------------
+
+    def state(self, key: str) -> str | None:
+        """A value the link pass keeps between runs (e.g. the authority set's hash)."""
+        t = schema.link_state
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(t.c.value).where(t.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def set_state(self, key: str, value: str) -> None:
+        t = schema.link_state
+        with self.engine.begin() as conn:
+            conn.execute(t.delete().where(t.c.key == key))
+            conn.execute(t.insert().values(key=key, value=value))
+
     # -- embeddings ----------------------------------------------------------
 
     def put_embeddings(self, rows: Sequence[tuple[str, int, str, bytes]]) -> None:

@@ -148,6 +148,13 @@ link_ledger = sa.Table(
     sa.Column("linked_at", sa.String(32), nullable=False),
 )
 
+link_state = sa.Table(
+    "link_state",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
 embeddings = sa.Table(
     "embeddings",
     metadata,

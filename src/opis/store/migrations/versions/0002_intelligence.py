@@ -1,5 +1,5 @@
 """Document intelligence: authorities, entity and reference links, placeholders,
-the link ledger, embeddings, and tombstones of deleted records.
+the link ledger and state, embeddings, and tombstones of deleted records.
 
 Revision ID: 0002
 Revises: 0001
@@ -71,6 +71,11 @@ def upgrade() -> None:
         sa.Column("linked_at", sa.String(32), nullable=False),
     )
     op.create_table(
+        "link_state",
+        sa.Column("key", sa.String(80), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    op.create_table(
         "embeddings",
         sa.Column("record_id", sa.String(200), primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
@@ -92,6 +97,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("deleted_records")
     op.drop_table("embeddings")
+    op.drop_table("link_state")
     op.drop_table("link_ledger")
     op.drop_table("placeholders")
     op.drop_table("reference_links")
