@@ -46,9 +46,10 @@ class Archive:
         store write and the index update; when nothing changed it is cheap.
         """
         from opis.search import sync
+        from opis.search.linked_names import LinkedNames
 
         backend = self.open_index()
-        sync(self.store, backend)
+        sync(self.store, backend, decorate=LinkedNames(self.links))
         return backend
 
     def open_index(self) -> SearchBackend:

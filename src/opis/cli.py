@@ -122,10 +122,11 @@ def ingest_command(
 
 def _sync_index(archive: Archive) -> SyncReport:
     from opis.search import sync
+    from opis.search.linked_names import LinkedNames
 
     backend = archive.open_index()
     try:
-        return sync(archive.store, backend)
+        return sync(archive.store, backend, decorate=LinkedNames(archive.links))
     finally:
         backend.close()
 
@@ -204,11 +205,12 @@ def _unescape_snippet(snippet: str) -> str:
 def reindex_command(home: HomeOption = None) -> None:
     """Rebuild the search index from the store."""
     from opis.search import reindex
+    from opis.search.linked_names import LinkedNames
 
     archive = _open(home)
     backend = archive.open_index()
     try:
-        report = reindex(archive.store, backend)
+        report = reindex(archive.store, backend, decorate=LinkedNames(archive.links))
     finally:
         backend.close()
     out.print(f"search index rebuilt: {report.indexed} records indexed")

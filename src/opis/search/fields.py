@@ -74,11 +74,19 @@ def _title_case(value: str) -> str:
     return " ".join(word.capitalize() for word in value.split())
 
 
+AUTHORITY_ORIGIN = "authority"
+"""``Mention.origin`` of names the index sync adds from linked authority records."""
+
+
 def index_fields(record: Record) -> IndexFields:
     senders, recipients = record.sender, record.to
     persons = [*senders, *recipients, *record.signers]
     mentioned = [m.text for m in record.mentions if m.type == "person"]
     places = [p.name for p in record.places]
+    mentioned_places = [m.text for m in record.mentions if m.type == "place"]
+    # Names of the authorities the record is linked to, in all their variants
+    # (added by the index sync): a query for any variant finds the record.
+    authority_names = [m.text for m in record.mentions if m.origin == AUTHORITY_ORIGIN]
     citation = record.citation
     repository = citation.repository if citation else None
     fond = citation.fond if citation else None
@@ -104,7 +112,7 @@ def index_fields(record: Record) -> IndexFields:
         "from": _people(senders),
         "to": _people(recipients),
         "person": person_text,
-        "place": "; ".join(places),
+        "place": "; ".join([*places, *mentioned_places]),
         "type": record.type or "",
         "archive": repository or "",
         "fond": fond or "",
@@ -140,7 +148,7 @@ def index_fields(record: Record) -> IndexFields:
         body=body,
         display_body=display_body,
         russian=bool(record.languages) and record.languages[0] == "ru",
-        names=text_name_keys(f"{record.title}\n{header}\n{display_body}"),
+        names=text_name_keys("\n".join([record.title, header, display_body, *authority_names])),
         keywords={k: fold_yo(v) for k, v in keywords.items()},
         keyword_names=keyword_names,
         facets={k: [v for v in dict.fromkeys(vs) if v] for k, vs in facets.items()},

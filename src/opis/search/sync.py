@@ -8,7 +8,7 @@ update, the next ``sync`` finds the difference and closes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from opis.model import Record
@@ -17,6 +17,9 @@ from opis.store.base import Store, StoredRecord
 
 BATCH = 2_000
 
+Decorate = Callable[[Record], Record]
+"""Adds what the index should know beyond the record (linked authorities' names)."""
+
 
 @dataclass(frozen=True)
 class SyncReport:
@@ -24,7 +27,9 @@ class SyncReport:
     deleted: int
 
 
-def sync(store: Store, backend: SearchBackend, *, batch: int = BATCH) -> SyncReport:
+def sync(
+    store: Store, backend: SearchBackend, *, batch: int = BATCH, decorate: Decorate | None = None
+) -> SyncReport:
     """Index every record whose store version the index does not hold; drop the rest."""
     indexed_versions = backend.indexed_versions()
     current = store.versions()
@@ -32,13 +37,18 @@ def sync(store: Store, backend: SearchBackend, *, batch: int = BATCH) -> SyncRep
     gone = [i for i in indexed_versions if i not in current]
     if len(stale) * 10 < len(current):
         # Few changes (the usual start-up check): load just those records by id.
-        return _apply(store, backend, sorted(stale), gone, batch)
+        return _apply(store, backend, sorted(stale), gone, batch, decorate)
     changed = (s for s in store.iter_records() if s.record.id in stale)
-    return _write(backend, changed, list(gone), batch)
+    return _write(backend, changed, list(gone), batch, decorate)
 
 
 def _apply(
-    store: Store, backend: SearchBackend, ids: Iterable[str], gone: Iterable[str], batch: int
+    store: Store,
+    backend: SearchBackend,
+    ids: Iterable[str],
+    gone: Iterable[str],
+    batch: int,
+    decorate: Decorate | None,
 ) -> SyncReport:
     deleted = list(gone)
 
@@ -50,17 +60,22 @@ def _apply(
             else:
                 yield stored
 
-    return _write(backend, found(), deleted, batch)
+    return _write(backend, found(), deleted, batch, decorate)
 
 
 def _write(
-    backend: SearchBackend, records: Iterator[StoredRecord], deleted: list[str], batch: int
+    backend: SearchBackend,
+    records: Iterator[StoredRecord],
+    deleted: list[str],
+    batch: int,
+    decorate: Decorate | None,
 ) -> SyncReport:
     """Index ``records`` in batches, then delete ``deleted`` (filled as records are read)."""
     indexed = 0
     pending: list[tuple[Record, int]] = []
     for stored in records:
-        pending.append((stored.record, stored.version))
+        record = decorate(stored.record) if decorate else stored.record
+        pending.append((record, stored.version))
         if len(pending) >= batch:
             indexed += backend.index(pending)
             pending = []
@@ -70,12 +85,14 @@ def _write(
     return SyncReport(indexed=indexed, deleted=len(deleted))
 
 
-def reindex(store: Store, backend: SearchBackend) -> SyncReport:
+def reindex(store: Store, backend: SearchBackend, decorate: Decorate | None = None) -> SyncReport:
     """Rebuild from scratch (``opis reindex``)."""
     backend.clear()
-    return sync(store, backend)
+    return sync(store, backend, decorate=decorate)
 
 
-def update(store: Store, backend: SearchBackend, ids: Iterable[str]) -> SyncReport:
-    """Bring the given records up to date after an ingest wrote them (cheap, by id)."""
-    return _apply(store, backend, ids, (), BATCH)
+def update(
+    store: Store, backend: SearchBackend, ids: Iterable[str], decorate: Decorate | None = None
+) -> SyncReport:
+    """Index the given records again (after an ingest, or when their links changed)."""
+    return _apply(store, backend, ids, (), BATCH, decorate)

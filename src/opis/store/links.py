@@ -239,6 +239,17 @@ class LinkStore:
         with self.engine.connect() as conn:
             return [EntityLink.model_validate(dict(row)) for row in conn.execute(query).mappings()]
 
+    def authorities_by_record(self) -> dict[str, set[str]]:
+        """Every record's linked authority ids, in one pass (the index sync uses it)."""
+        t = schema.entity_links
+        found: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for record_id, authority_id in conn.execute(
+                sa.select(t.c.record_id, t.c.authority_id).distinct()
+            ):
+                found.setdefault(record_id, set()).add(authority_id)
+        return found
+
     def authority_documents(
         self, authority_id: str, *, limit: int = 100, offset: int = 0
     ) -> list[AuthorityDocument]:
