@@ -343,7 +343,8 @@ class EntityLink(_Model):
     method: str
     """``key`` (source markup), ``name``, ``context``, ``candidate``, ``curator``."""
     field: str = "mentions"
-    """Where the name sits: ``mentions``, ``from``, ``to``, ``signers``."""
+    """Where the name sits: ``mentions``, ``from``, ``to``, ``signers``, ``transmission``
+    (the agent of the transmission event ``mention``)."""
 
 
 class ReferenceLink(_Model):
