@@ -159,6 +159,7 @@ def test_titles_choose_between_namesakes(linker: Linker, seed: Record) -> None:
             "collection": "frus1955-57v24",
             "sender": [],
             "to": [],
+            "transmission": [],
             "mentions": [
                 Mention(text="Dulles", type="person", position=body.index("Dulles")),
                 Mention(text="Allen Dulles", type="person", position=body.index("Allen")),
