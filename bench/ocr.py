@@ -6,7 +6,11 @@
   State FOIA PDFs, OCR'd ``--workers`` pages at a time (rasterise + language pass +
   ``eng`` pass where chosen), PDFs and pages spread over the workers;
 * character accuracy and language on a page rendered from the Wilson Russian transcript;
-* text-layer quality of every FOIA page and how many fall below ``USABLE_QUALITY``.
+* text-layer quality of every FOIA page and how many fall below ``USABLE_QUALITY``;
+* with ``--pipeline``: ``opis ocr``'s own path (``ocr_pending``) on a temporary archive of
+  the same PDFs plus the Russian test page ingested as a TIFF image record: pages per
+  minute end to end (store reads and writes, header analysis included) and the image
+  record's character accuracy.
 """
 
 from __future__ import annotations
@@ -88,17 +92,46 @@ def bench_quality(corpus: Path) -> None:
     print(f"  below USABLE_QUALITY {USABLE_QUALITY}: {below} pages (these get OCR)")
 
 
+def bench_pipeline(pdfs: list[Path], corpus: Path, workers: int) -> None:
+    from opis.archive import open_archive
+    from opis.ingest import ingest
+    from opis.ocr.run import ocr_pending
+
+    data = json.loads((corpus / "wilson" / "transcript.json").read_text(encoding="utf-8"))
+    text = page_of_paragraphs(html_paragraphs(data["html"]))
+    with tempfile.TemporaryDirectory() as folder:
+        image = render_text_page(text, Path(folder))
+        archive = open_archive(Path(folder) / "archive")
+        try:
+            ingest(archive.store, [*pdfs, image])
+            report = ocr_pending(archive.store, workers)
+            stored = archive.store.get("image-page")
+        finally:
+            archive.close()
+    print(
+        f"pipeline (ocr_pending, {workers} workers): {report.records} records, "
+        f"{report.pages} pages OCR'd in {report.seconds:.1f} s, "
+        f"{report.pages_per_minute:.1f} pages/minute; {len(report.failures)} failures"
+    )
+    if stored is not None:
+        accuracy = character_accuracy(text, stored.record.body)
+        print(f"  Russian page as a TIFF image record: character accuracy {accuracy:.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--foia", type=int, default=4, help="how many FOIA PDFs to OCR")
+    parser.add_argument("--pipeline", action="store_true", help="also time opis ocr's path")
     args = parser.parse_args()
     pdfs = sorted((args.corpus / "bush41-memcons" / "pdf").glob("*.pdf"))
     pdfs += sorted((args.corpus / "state-foia" / "pdf").glob("*.pdf"))[: args.foia]
     bench_speed(pdfs, args.workers)
     bench_russian(args.corpus)
     bench_quality(args.corpus)
+    if args.pipeline:
+        bench_pipeline(pdfs, args.corpus, args.workers)
 
 
 if __name__ == "__main__":

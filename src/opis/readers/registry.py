@@ -17,6 +17,7 @@ READER_MODULES = (
     "opis.readers.frus_tei",
     "opis.readers.dfat",
     "opis.readers.pdf",
+    "opis.readers.image",
 )
 
 HEAD_BYTES = 4096

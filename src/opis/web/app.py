@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from opis import __version__
 from opis.archive import open_archive
-from opis.web import api, errors, oai, pages
+from opis.web import api, connections, errors, oai, pages
+from opis.web.iiif import router as iiif_router
 from opis.web.library import Library
 from opis.web.templating import STATIC
 
@@ -52,8 +53,11 @@ def create_app(home: Path, *, search: bool = True, oai_batch: int = oai.BATCH_SI
     app.state.oai_batch = oai_batch
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(connections.api)
     app.include_router(pages.router)
+    app.include_router(connections.pages)
     app.include_router(oai.router)
+    app.include_router(iiif_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _document_errors_as_400(app)
     return app

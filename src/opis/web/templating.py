@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from fastapi.templating import Jinja2Templates
@@ -13,6 +14,12 @@ from opis.web import view
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+
+
+def _document_connections(request: Any, record_id: str) -> dict[str, Any]:
+    from opis.web.connections import document_connections
+
+    return document_connections(request, record_id)
 
 
 def _environment() -> jinja2.Environment:
@@ -29,6 +36,7 @@ def _environment() -> jinja2.Environment:
     env.filters["fnlabel"] = view.footnote_label
     env.filters["paragraphs"] = view.text_paragraphs
     env.globals["FORMAT_LABELS"] = FORMAT_LABELS
+    env.globals["document_connections"] = _document_connections
     return env
 
 
