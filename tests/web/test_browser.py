@@ -8,6 +8,7 @@ test-artifacts/screenshots/. Chromium is installed by scripts/setup.sh
 
 from __future__ import annotations
 
+import csv
 import json
 import socket
 import threading
@@ -231,3 +232,39 @@ def test_keyboard_reaches_the_skip_link_first(base_url: str, page: Any) -> None:
     # The Russian text is marked as Russian; the English page around it is not.
     assert page.locator("section.text").get_attribute("lang") == "ru"
     assert page.locator("#cite-h").evaluate("e => e.closest('[lang]').lang") == "en"
+
+
+def test_copy_a_citation_and_download_an_export(base_url: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        # Copy: the button is reached and pressed from the keyboard.
+        page.goto(f"{base_url}/documents/{SEED_ID}")
+        button = page.get_by_role("button", name="Copy the Chicago (note) citation")
+        button.focus()
+        page.keyboard.press("Enter")
+        page.locator(".cite .copy-status").first.wait_for(state="visible")
+        assert page.locator(".cite .copy-status").first.inner_text() == "Copied"
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        expected = fetch(f"{base_url}/api/documents/{SEED_ID}/citation?format=chicago-note")
+        assert " ".join(copied.split()) == " ".join(expected.decode("utf-8").split())
+
+        # Export: the search page's CSV link downloads every hit, one row each.
+        page.goto(f"{base_url}/search?q=Ballard")
+        total = int(page.locator(".total").inner_text().split()[0])
+        assert total >= 2
+        with page.expect_download() as info:
+            page.locator(".result-tools").get_by_role("link", name="CSV").click()
+        download = info.value
+        assert download.suggested_filename == "opis-export.csv"
+        with open(download.path(), encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == total
+        assert {"dfat-v11-1", "dfat-v11-100"} <= {row["id"] for row in rows}
+        assert all(row["url"].startswith(f"{base_url}/documents/") for row in rows)
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"

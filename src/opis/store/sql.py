@@ -8,6 +8,8 @@ fully old or fully new. A changed record keeps its previous version in
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -46,6 +48,20 @@ def record_data(record: Record) -> tuple[str, str]:
     return data, hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change list OAI-PMH serves: a current record or a tombstone."""
+
+    id: str
+    stamp: str
+    """``updated_at`` of a record, ``deleted_at`` of a tombstone (ISO 8601 UTC)."""
+    collection: str | None
+    repository: str | None
+    deleted: bool
+    data: str
+    """The record JSON (the last version, for a tombstone); empty when not asked for."""
+
+
 @dataclass
 class _Current:
     version: int
@@ -78,12 +94,13 @@ class SqlStore:
             for source in sources:
                 self._put_source(conn, source, now)
             current = self._current(conn, [i.id for i in items if isinstance(i, Record)])
+            revived = self._tombstones(conn, [i.id for i in items if isinstance(i, Record)])
             for item in items:
                 if isinstance(item, Collection):
                     self._put_collection(conn, item, now)
                     outcomes.append(None)
                 else:
-                    outcomes.append(self._put_record(conn, item, current, now))
+                    outcomes.append(self._put_record(conn, item, current, now, revived))
             if file_mark is not None:
                 self._put_file_mark(conn, file_mark, now)
         return outcomes
@@ -120,8 +137,23 @@ class SqlStore:
                 )
         return found
 
+    def _tombstones(self, conn: Connection, ids: list[str]) -> dict[str, int]:
+        """The last version of each of ``ids`` that was deleted (an ingest may bring it back)."""
+        d = schema.deleted_records.c
+        found: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = conn.execute(sa.select(d.id, d.version).where(d.id.in_(chunk)))
+            found.update({row.id: row.version for row in rows})
+        return found
+
     def _put_record(
-        self, conn: Connection, record: Record, current: dict[str, _Current], now: str
+        self,
+        conn: Connection,
+        record: Record,
+        current: dict[str, _Current],
+        now: str,
+        revived: dict[str, int] | None = None,
     ) -> PutOutcome:
         data, content_hash = record_data(record)
         old = current.get(record.id)
@@ -143,10 +175,17 @@ class SqlStore:
             "updated_at": now,
         }
         if old is None:
+            # A deleted record coming back continues its version history.
+            version = (revived or {}).pop(record.id, 0) + 1
+            if version > 1:
+                d = schema.deleted_records.c
+                conn.execute(schema.deleted_records.delete().where(d.id == record.id))
             conn.execute(
-                schema.records.insert().values(id=record.id, version=1, created_at=now, **columns)
+                schema.records.insert().values(
+                    id=record.id, version=version, created_at=now, **columns
+                )
             )
-            outcome, version = PutOutcome.CREATED, 1
+            outcome = PutOutcome.CREATED
         else:
             conn.execute(
                 schema.record_versions.insert().values(
@@ -214,6 +253,161 @@ class SqlStore:
                 seen_at=now,
             )
         )
+
+    def delete(self, record_id: str) -> bool:
+        """Remove the current record, leaving a tombstone (for OAI-PMH) and its history.
+
+        The removed version joins ``record_versions``; ``deleted_records`` keeps its
+        JSON, collection and repository, so a harvester sees it as deleted within its
+        sets. False when there is no such record.
+        """
+        r, d = schema.records.c, schema.deleted_records.c
+        now = utcnow()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(r.data, r.version, r.collection, r.content_hash, r.source_sha256).where(
+                    r.id == record_id
+                )
+            ).first()
+            if row is None:
+                return False
+            citation = json.loads(row.data).get("citation") or {}
+            conn.execute(
+                schema.record_versions.insert().values(
+                    record_id=record_id,
+                    version=row.version,
+                    content_hash=row.content_hash,
+                    source_sha256=row.source_sha256,
+                    data=row.data,
+                    stored_at=now,
+                )
+            )
+            conn.execute(schema.deleted_records.delete().where(d.id == record_id))
+            conn.execute(
+                schema.deleted_records.insert().values(
+                    id=record_id,
+                    version=row.version,
+                    collection=row.collection,
+                    repository=citation.get("repository"),
+                    deleted_at=now,
+                    data=row.data,
+                )
+            )
+            conn.execute(schema.records.delete().where(r.id == record_id))
+        return True
+
+    def deleted(self, record_id: str) -> Change | None:
+        """The tombstone of a deleted record, or None."""
+        d = schema.deleted_records.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(d.id, d.deleted_at, d.collection, d.repository, d.data).where(
+                    d.id == record_id
+                )
+            ).first()
+        if row is None:
+            return None
+        return Change(row.id, row.deleted_at, row.collection, row.repository, True, row.data)
+
+    def changes(
+        self,
+        *,
+        after: tuple[str, str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        collection: str | None = None,
+        repositories: Sequence[str] | None = None,
+        limit: int = 100,
+        with_data: bool = True,
+    ) -> list[Change]:
+        """Current records and tombstones in (time of change, id) order: what OAI-PMH serves.
+
+        ``after`` is the (stamp, id) of the last change already served, so paging
+        stays in place while records are added, changed or deleted: a change made
+        later sorts after everything served before it. ``since``/``until`` bound
+        the stamp (ISO text, ``until`` exclusive); ``collection`` ``"*"`` means any;
+        ``repositories`` keeps records whose citation names one of them.
+        """
+        r, d = schema.records.c, schema.deleted_records.c
+        live_repository = sa.func.json_extract(r.data, "$.citation.repository")
+        live = sa.select(
+            r.id.label("id"),
+            r.updated_at.label("stamp"),
+            r.collection.label("collection"),
+            live_repository.label("repository"),
+            sa.literal(False).label("deleted"),
+            (r.data if with_data else sa.literal("")).label("data"),
+        )
+        gone = sa.select(
+            d.id.label("id"),
+            d.deleted_at.label("stamp"),
+            d.collection.label("collection"),
+            d.repository.label("repository"),
+            sa.literal(True).label("deleted"),
+            (d.data if with_data else sa.literal("")).label("data"),
+        )
+        selects = []
+        for query, stamp, coll, repo, id_ in (
+            (live, r.updated_at, r.collection, live_repository, r.id),
+            (gone, d.deleted_at, d.collection, d.repository, d.id),
+        ):
+            if after is not None:
+                # A range on the stamp index, then the ties already served left out.
+                query = query.where(
+                    stamp >= after[0], sa.not_(sa.and_(stamp == after[0], id_ <= after[1]))
+                )
+            if since is not None:
+                query = query.where(stamp >= since)
+            if until is not None:
+                query = query.where(stamp < until)
+            if collection == "*":
+                query = query.where(coll.is_not(None))
+            elif collection is not None:
+                query = query.where(coll == collection)
+            if repositories is not None:
+                query = query.where(repo.in_(list(repositories)))
+            selects.append(query.order_by(stamp, id_).limit(limit))
+        # Each table is read in stamp order up to ``limit`` rows; the two are merged here
+        # (one ORDER BY over a UNION would sort the whole table for every page).
+        with self.engine.connect() as conn:
+            branches = [
+                [
+                    Change(r.id, r.stamp, r.collection, r.repository, bool(r.deleted), r.data)
+                    for r in conn.execute(query)
+                ]
+                for query in selects
+            ]
+        merged = heapq.merge(*branches, key=lambda change: (change.stamp, change.id))
+        return list(itertools.islice(merged, limit))
+
+    def repositories(self) -> list[str]:
+        """Every repository a current or deleted record's citation names."""
+        r, d = schema.records.c, schema.deleted_records.c
+        live = sa.select(sa.func.json_extract(r.data, "$.citation.repository").label("name"))
+        gone = sa.select(d.repository.label("name"))
+        union = sa.union(live, gone).subquery()
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(union.c.name).where(union.c.name.is_not(None))).all()
+        return sorted(str(row.name) for row in rows)
+
+    def change_mark(self) -> tuple[Any, ...]:
+        """Changes whenever a record is written or deleted (cheap: two index reads)."""
+        r, d = schema.records.c, schema.deleted_records.c
+        with self.engine.connect() as conn:
+            live = conn.execute(sa.select(sa.func.max(r.updated_at), sa.func.count())).one()
+            gone = conn.execute(sa.select(sa.func.max(d.deleted_at), sa.func.count())).one()
+        return (*live, *gone)
+
+    def earliest_change(self) -> str | None:
+        """The oldest time any current record or tombstone changed."""
+        r, d = schema.records.c, schema.deleted_records.c
+        with self.engine.connect() as conn:
+            stamps = [
+                conn.execute(sa.select(sa.func.min(r.updated_at))).scalar_one_or_none(),
+                conn.execute(sa.select(sa.func.min(d.deleted_at))).scalar_one_or_none(),
+            ]
+        found = [str(stamp) for stamp in stamps if stamp]
+        return min(found) if found else None
 
     def mark_file(self, mark: FileMark) -> None:
         with self.engine.begin() as conn:

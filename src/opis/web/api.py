@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
 
+from opis.export import overview, results
 from opis.export.citations import FILE_EXTENSIONS, FORMATS, MEDIA_TYPES
 from opis.model import Collection, Record
 from opis.web.conditional import cache_headers, etag, last_modified, not_modified
@@ -168,3 +171,165 @@ def search_documents(
     if result is None:
         return JSONResponse({"error": "search is not available"}, status_code=503)
     return JSONResponse(result.to_json())
+
+
+# -- a whole result: export, timeline, network ------------------------------------
+
+FILTER_NAMES = ("type", "decade", "collection", "archive", "lang")
+"""Facet filters the search page passes on (each may repeat)."""
+
+QueryText = Annotated[str, Query(description="The opis query language; empty means every document")]
+FilterValues = Annotated[list[str] | None, Query()]
+
+
+def facet_filters(
+    type: FilterValues = None,
+    decade: FilterValues = None,
+    collection: FilterValues = None,
+    archive: FilterValues = None,
+    lang: FilterValues = None,
+) -> dict[str, list[str]]:
+    given = zip(FILTER_NAMES, (type, decade, collection, archive, lang), strict=True)
+    return {name: values for name, values in given if values}
+
+
+Filters = Annotated[dict[str, list[str]], Depends(facet_filters)]
+
+
+class TimelineBinOut(BaseModel):
+    key: str = Field(description="1947 or 1947-09: also a date: value of the query language")
+    label: str
+    count: int
+
+
+class TimelineOut(BaseModel):
+    total: int = Field(description="Documents the query matches")
+    dated: int = Field(description="Of those, documents with a date")
+    by: str
+    bins: list[TimelineBinOut]
+
+
+class CorrespondentOut(BaseModel):
+    name: str
+    sent: int
+    received: int
+
+
+class LettersOut(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    count: int
+
+
+class NetworkOut(BaseModel):
+    total: int = Field(description="Documents the query matches")
+    people: list[CorrespondentOut] = Field(description="The top correspondents, most first")
+    edges: list[LettersOut] = Field(description="Documents from one of them to another")
+
+
+_SEARCH_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _ERRORS[400],
+    503: {"model": ErrorOut, "description": "Search is not available"},
+}
+
+
+@router.get(
+    "/export",
+    responses={
+        **_SEARCH_ERRORS,
+        200: {
+            "content": {
+                "application/x-ndjson": {},
+                "text/csv": {},
+                "text/plain": {},
+                **{t: {} for t in MEDIA_TYPES.values()},
+            },
+            "description": "Every matching record, streamed",
+        },
+    },
+    response_class=Response,
+    tags=["export"],
+    summary="Export every document a query matches (streamed, any size)",
+    description=(
+        "`jsonl`: one record JSON per line; `csv`: one row per document with the columns "
+        + ", ".join(results.CSV_COLUMNS)
+        + "; or the documents cited in one of: "
+        + ", ".join(["chicago", *FORMATS])
+        + " (`chicago` is the Chicago bibliography). Without `q` every document is exported."
+    ),
+)
+def export_results(
+    request: Request,
+    filters: Filters,
+    q: QueryText = "",
+    format: Annotated[
+        str, Query(description="One of: " + ", ".join(results.EXPORT_FORMATS))
+    ] = "jsonl",
+) -> Response:
+    chunks = library(request).export(
+        q, format, filters=filters, url_for=lambda record_id: document_url(request, record_id)
+    )
+    resolved = results.export_format(format)
+    media_type = results.MEDIA_TYPES.get(resolved, "text/plain")
+    extension = results.FILE_EXTENSIONS.get(resolved, "txt")
+    headers = {"Content-Disposition": f'attachment; filename="opis-export.{extension}"'}
+    return StreamingResponse(
+        _in_blocks(chunks),
+        media_type=f"{media_type}; charset=utf-8",
+        headers=headers,
+    )
+
+
+def _in_blocks(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """Chunks joined into blocks of about ``size`` bytes: one thread hop per block."""
+    block: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8")
+        block.append(data)
+        held += len(data)
+        if held >= size:
+            yield b"".join(block)
+            block, held = [], 0
+    if block:
+        yield b"".join(block)
+
+
+@router.get(
+    "/search/timeline",
+    response_model=TimelineOut,
+    responses=_SEARCH_ERRORS,
+    tags=["search"],
+    summary="How many matching documents per year or month",
+)
+def search_timeline(
+    request: Request,
+    filters: Filters,
+    q: QueryText = "",
+    by: Annotated[str, Query(description="year or month")] = "year",
+) -> JSONResponse:
+    found = library(request).timeline(q, filters=filters, by=by)
+    if found is None:
+        return JSONResponse({"error": "search is not available"}, status_code=503)
+    return JSONResponse(found.to_json())
+
+
+@router.get(
+    "/search/network",
+    response_model=NetworkOut,
+    responses=_SEARCH_ERRORS,
+    tags=["search"],
+    summary="Who wrote to whom among the matching documents, and how often",
+)
+def search_network(
+    request: Request,
+    filters: Filters,
+    q: QueryText = "",
+    top: Annotated[
+        int, Query(ge=1, le=overview.MAX_NETWORK_TOP, description="How many people")
+    ] = overview.NETWORK_TOP,
+) -> JSONResponse:
+    found = library(request).network(q, filters=filters, top=top)
+    if found is None:
+        return JSONResponse({"error": "search is not available"}, status_code=503)
+    return JSONResponse(found.to_json())

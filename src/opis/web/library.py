@@ -9,14 +9,15 @@ from __future__ import annotations
 import bisect
 import mimetypes
 import threading
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from markupsafe import Markup
 
 from opis.archive import Archive
-from opis.export import citations
+from opis.export import citations, overview, results
 from opis.model import Collection, Record
 from opis.store.base import StoredRecord
 from opis.web.cursor import Cursor, decode, encode
@@ -24,7 +25,11 @@ from opis.web.cursor import Cursor, decode, encode
 if TYPE_CHECKING:
     from opis.search import SearchBackend, SearchResult
 
+T = TypeVar("T")
+
 MAX_LIMIT = 500
+CACHE_SIZE = 2048
+"""Search answers kept per process (a few KB each)."""
 # tantivy allocates room for offset + limit hits: a huge offset aborts the process.
 MAX_OFFSET = 25_000
 
@@ -57,6 +62,7 @@ class Library:
         self._search_enabled = search_enabled
         self._backend: SearchBackend | None = None
         self._search_lock = threading.Lock()
+        self._cache = AnswerCache(CACHE_SIZE)
 
     # -- documents -----------------------------------------------------------
 
@@ -171,15 +177,20 @@ class Library:
         limit: int = 20,
         offset: int = 0,
     ) -> SearchResult | None:
+        """One page of hits (and facet counts), answered from the cache when the
+        same request was seen since the index last changed."""
         if not 0 <= offset <= MAX_OFFSET:
             raise BadRequest(f"offset must be between 0 and {MAX_OFFSET}")
         backend = self.search_backend()
         if backend is None:
             return None
-        from opis.search import QuerySyntaxError, SearchError, search
+        from opis.search import search
 
-        try:
-            return search(
+        key = ("search", query, tuple(facets), _frozen(filters), sort, limit, offset)
+        return self._cached(
+            backend,
+            key,
+            lambda: search(
                 backend,
                 query,
                 facets=facets,
@@ -187,9 +198,83 @@ class Library:
                 sort=sort,
                 limit=limit,
                 offset=offset,
-            )
-        except (QuerySyntaxError, SearchError) as exc:
+            ),
+        )
+
+    def timeline(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        by: str = "year",
+    ) -> overview.Timeline | None:
+        backend = self.search_backend()
+        if backend is None:
+            return None
+        key = ("timeline", query, _frozen(filters), by)
+        return self._cached(
+            backend, key, lambda: overview.result_timeline(backend, query, filters, by=by)
+        )
+
+    def network(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        top: int = overview.NETWORK_TOP,
+    ) -> overview.Network | None:
+        backend = self.search_backend()
+        if backend is None:
+            return None
+        key = ("network", query, _frozen(filters), top)
+        return self._cached(
+            backend, key, lambda: overview.result_network(backend, query, filters, top=top)
+        )
+
+    def export(
+        self,
+        query: str,
+        fmt: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        url_for: results.UrlFor = lambda _: None,
+    ) -> Iterator[str]:
+        """The export as text chunks; a bad format or query raises here, not mid-stream."""
+        try:
+            results.export_format(fmt)
+            backend = self.search_backend() if query.strip() or filters else None
+            if (query.strip() or filters) and backend is None:
+                raise BadRequest("search is not available, so only a full export (no q) works")
+            records = results.primed(results.result_records(self.store, backend, query, filters))
+        except _SEARCH_ERRORS as exc:
             raise BadRequest(str(exc)) from exc
+        return results.iter_export(
+            records, fmt, collection_of=results.CollectionCache(self.store), url_for=url_for
+        )
+
+    def remember(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the search index changes (a rendered search page)."""
+        backend = self.search_backend()
+        if backend is None:
+            return compute()
+        return self._cached(backend, ("remember", *key), compute)
+
+    def _cached(
+        self, backend: SearchBackend, key: tuple[Hashable, ...], compute: Callable[[], T]
+    ) -> T:
+        # The index generation (its meta file's stamp) is part of the key: a commit by
+        # an ingest or a deletion makes every older answer unreachable.
+        generation = getattr(backend, "_meta_stamp", lambda: None)()
+        full_key = (generation, *key)
+        found = self._cache.get(full_key)
+        if found is not None:
+            return cast(T, found)
+        try:
+            answer = compute()
+        except _SEARCH_ERRORS as exc:
+            raise BadRequest(str(exc)) from exc
+        self._cache.put(full_key, answer)
+        return answer
 
     def close(self) -> None:
         if self._backend is not None:
@@ -197,3 +282,39 @@ class Library:
             if callable(close):
                 close()
         self.archive.close()
+
+
+def _frozen(filters: Mapping[str, Sequence[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((name, tuple(values)) for name, values in (filters or {}).items()))
+
+
+def _search_errors() -> tuple[type[Exception], ...]:
+    from opis.search import QuerySyntaxError, SearchError
+
+    return (QuerySyntaxError, SearchError, results.ExportError, overview.OverviewError)
+
+
+_SEARCH_ERRORS = _search_errors()
+
+
+class AnswerCache:
+    """A thread-safe LRU of computed answers (immutable results only)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> object | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)

@@ -2,21 +2,97 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote, quote_plus, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import URL
 
+from opis.export import overview
 from opis.web import view
-from opis.web.api import document_url, library
+from opis.web.api import FILTER_NAMES, Filters, document_url, library
 from opis.web.conditional import cache_headers, etag, last_modified, not_modified
 from opis.web.library import BadRequest
 from opis.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
-SEARCH_FACETS = ("type", "decade", "collection", "archive", "lang")
+SEARCH_FACETS = FILTER_NAMES
 PAGE_SIZE = 50
+HITS_PER_PAGE = 20
+"""Search hits on a page: each costs a highlighted snippet, most of a search's time."""
+EXPORT_LINKS = (
+    ("csv", "CSV"),
+    ("jsonl", "JSON Lines"),
+    ("chicago", "Chicago"),
+    ("bibtex", "BibTeX"),
+    ("ris", "RIS"),
+    ("csl-json", "CSL-JSON"),
+)
+
+
+_URLS: dict[tuple[str, str, tuple[tuple[str, str], ...]], URL] = {}
+
+
+def cached_url_for(request: Request) -> Callable[..., URL]:
+    """``url_for`` for the templates, remembering each answer (routes never change
+    while the app runs; each real lookup walks the route table)."""
+    base = str(request.base_url)
+
+    def url_for(name: str, /, **params: Any) -> URL:
+        key = (base, name, tuple(sorted((k, str(v)) for k, v in params.items())))
+        found = _URLS.get(key)
+        if found is None:
+            found = request.url_for(name, **params)
+            if len(_URLS) < 10_000:  # only fixed links repeat; ids would not
+                _URLS[key] = found
+        return found
+
+    return url_for
+
+
+def facet_href(request: Request) -> Callable[[str, str], str]:
+    """The page's URL with ``name`` set to ``value`` and back on page 1, as
+    ``request.url.include_query_params`` gives it, at a fraction of its cost."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    path = str(request.url.replace(query=""))
+    bases: dict[str, str] = {}
+
+    def href(name: str, value: str) -> str:
+        if name not in bases:
+            kept = urlencode([(k, v) for k, v in items if k != name])
+            bases[name] = f"{path}?{kept}&" if kept else f"{path}?"
+        return f"{bases[name]}{quote_plus(name)}={quote_plus(value)}&page=1"
+
+    return href
+
+
+def document_href(request: Request) -> Callable[[str], str]:
+    """``url_for("document_page", record_id=...)`` at the cost of one route lookup per page
+    (each url_for walks every route: most of a search page's rendering time)."""
+    prefix = str(cached_url_for(request)("document_page", record_id="_"))[:-1]
+    return lambda record_id: prefix + quote(record_id, safe="")
+
+
+def result_links(request: Request, q: str, filters: dict[str, list[str]]) -> dict[str, object]:
+    """Where the same result can be exported, drawn as a timeline or as a network."""
+    pairs = [("q", q), *((name, v) for name, values in filters.items() for v in values)]
+
+    url_for = cached_url_for(request)
+
+    def link(route: str, **extra: str) -> str:
+        return f"{url_for(route).path}?{urlencode([*pairs, *extra.items()])}"
+
+    return {
+        "export_links": [
+            (label, link("export_results", format=fmt)) for fmt, label in EXPORT_LINKS
+        ],
+        "timeline_url": link("timeline_page"),
+        "network_url": link("network_page"),
+        "search_url": link("search_page"),
+    }
 
 
 @router.get("/")
@@ -84,27 +160,31 @@ def document_page(request: Request, record_id: str) -> Response:
 @router.get("/search", name="search_page")
 def search_page(
     request: Request,
+    filters: Filters,
     q: Annotated[str, Query()] = "",
     sort: Annotated[str, Query()] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
-    type: Annotated[list[str] | None, Query()] = None,
-    decade: Annotated[list[str] | None, Query()] = None,
-    collection: Annotated[list[str] | None, Query()] = None,
-    archive: Annotated[list[str] | None, Query()] = None,
-    lang: Annotated[list[str] | None, Query()] = None,
+) -> Response:
+    partial = request.headers.get("hx-request") == "true"
+
+    def render() -> tuple[int, bytes]:
+        response = _search_page(request, filters, q, sort, page, partial)
+        return response.status_code, bytes(response.body)
+
+    # The same URL gives the same page until the index changes: keep the rendered bytes.
+    status, body = library(request).remember(("search-page", str(request.url), partial), render)
+    return HTMLResponse(body, status_code=status)
+
+
+def _search_page(
+    request: Request,
+    filters: dict[str, list[str]],
+    q: str,
+    sort: str,
+    page: int,
+    partial: bool,
 ) -> Response:
     lib = library(request)
-    filters = {
-        name: values
-        for name, values in (
-            ("type", type),
-            ("decade", decade),
-            ("collection", collection),
-            ("archive", archive),
-            ("lang", lang),
-        )
-        if values
-    }
     result, error, available = None, None, True
     if q.strip():
         try:
@@ -113,15 +193,14 @@ def search_page(
                 facets=SEARCH_FACETS,
                 filters=filters,
                 sort=sort,
-                limit=PAGE_SIZE // 2,
-                offset=(page - 1) * (PAGE_SIZE // 2),
+                limit=HITS_PER_PAGE,
+                offset=(page - 1) * HITS_PER_PAGE,
             )
         except BadRequest as exc:
             error = str(exc)
         available = result is not None or error is not None
     else:
         available = lib.search_backend() is not None
-    partial = request.headers.get("hx-request") == "true"
     return templates.TemplateResponse(
         request,
         "search_results.html" if partial else "search.html",
@@ -133,7 +212,76 @@ def search_page(
             "result": result,
             "error": error,
             "available": available,
-            "page_size": PAGE_SIZE // 2,
+            "page_size": HITS_PER_PAGE,
+            "document_href": document_href(request),
+            "url_for": cached_url_for(request),
+            "facet_href": facet_href(request),
+            **result_links(request, q, filters),
         },
         status_code=400 if error and not partial else 200,
+    )
+
+
+@router.get("/search/timeline", name="timeline_page")
+def timeline_page(
+    request: Request,
+    filters: Filters,
+    q: Annotated[str, Query()] = "",
+    by: Annotated[str, Query()] = "year",
+) -> Response:
+    found, error = None, None
+    try:
+        found = library(request).timeline(q, filters=filters, by=by)
+    except BadRequest as exc:
+        error = str(exc)
+    chart = None
+    if found is not None:
+        chart = view.bar_chart([(b.key, b.label, b.count) for b in found.bins])
+    return templates.TemplateResponse(
+        request,
+        "timeline.html",
+        {
+            "q": q,
+            "by": by,
+            "filters": filters,
+            "timeline": found,
+            "chart": chart,
+            "error": error,
+            **result_links(request, q, filters),
+        },
+        status_code=400 if error else (200 if found is not None else 503),
+    )
+
+
+@router.get("/search/network", name="network_page")
+def network_page(
+    request: Request,
+    filters: Filters,
+    q: Annotated[str, Query()] = "",
+    top: Annotated[int, Query(ge=1, le=overview.MAX_NETWORK_TOP)] = overview.NETWORK_TOP,
+) -> Response:
+    found, error = None, None
+    try:
+        found = library(request).network(q, filters=filters, top=top)
+    except BadRequest as exc:
+        error = str(exc)
+    graph = None
+    if found is not None:
+        graph = view.circle_graph(
+            [(p.name, p.letters) for p in found.people],
+            [(e.sender, e.recipient, e.count) for e in found.edges],
+        )
+    return templates.TemplateResponse(
+        request,
+        "network.html",
+        {
+            "q": q,
+            "top": top,
+            "filters": filters,
+            "network": found,
+            "graph": graph,
+            "error": error,
+            **result_links(request, q, filters),
+        },
+        status_code=400 if error else (200 if found is not None else 503),
     )

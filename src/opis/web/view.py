@@ -6,6 +6,7 @@ Templates only loop over what these return; nothing here touches the store.
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -282,3 +283,151 @@ __all__ = [
     "text_paragraphs",
     "translators",
 ]
+
+
+# -- overviews of a search result: a bar chart and a correspondence graph --------
+
+
+@dataclass(frozen=True)
+class Bar:
+    key: str
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    tick: bool
+    """Whether the axis names this bar (every few bars, so labels never overlap)."""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: float
+    height: float
+    bars: list[Bar]
+    peak: int
+    baseline: float
+
+
+CHART_HEIGHT = 160.0
+CHART_TOP = 14.0
+CHART_LABELS = 28.0
+CHART_SIDE = 24.0
+
+
+def bar_chart(bins: list[tuple[str, str, int]], *, bar_width: float = 14.0) -> BarChart:
+    """Bars for (key, label, count) bins, heights relative to the largest count.
+
+    Coordinates are SVG user units; the chart scales with its viewBox.
+    """
+    peak = max((count for _, _, count in bins), default=0)
+    gap = max(bar_width * 0.15, 1.0)
+    step = max(1, round(len(bins) / 24))
+    bars = []
+    for index, (key, label, count) in enumerate(bins):
+        height = 0.0 if peak == 0 else max(CHART_HEIGHT * count / peak, 1.5 if count else 0.0)
+        bars.append(
+            Bar(
+                key=key,
+                label=label,
+                count=count,
+                x=CHART_SIDE + index * bar_width + gap / 2,
+                y=CHART_TOP + CHART_HEIGHT - height,
+                width=bar_width - gap,
+                height=height,
+                tick=index % step == 0,
+            )
+        )
+    width = max(len(bins), 1) * bar_width + 2 * CHART_SIDE
+    height = CHART_TOP + CHART_HEIGHT + CHART_LABELS
+    return BarChart(width, height, bars, peak, CHART_TOP + CHART_HEIGHT)
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    letters: int
+    x: float
+    y: float
+    r: float
+    label_x: float
+    label_y: float
+    anchor: str
+    rotate: float
+    """Degrees: labels point away from the centre, so neighbours never overlap."""
+
+
+@dataclass(frozen=True)
+class Line:
+    sender: str
+    recipient: str
+    count: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Graph:
+    size: float
+    nodes: list[Node]
+    lines: list[Line]
+
+
+def circle_graph(
+    people: list[tuple[str, int]], edges: list[tuple[str, str, int]], *, size: float = 720.0
+) -> Graph:
+    """People (name, letters) round a circle, most letters at the top, clockwise;
+    arrows end at the recipient's rim. The same input always draws the same graph."""
+    if not people:
+        return Graph(size, [], [])
+    centre = size / 2
+    radius = size / 2 - 150  # room for the labels all round
+    most = max(letters for _, letters in people) or 1
+    nodes: dict[str, Node] = {}
+    for index, (name, letters) in enumerate(people):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(people)
+        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        r = 4 + 12 * math.sqrt(letters / most)
+        cos, sin = math.cos(angle), math.sin(angle)
+        right = cos >= -1e-9
+        degrees = math.degrees(angle) + (0 if right else 180)
+        reach = r + 5
+        nodes[name] = Node(
+            name,
+            letters,
+            round(x, 1),
+            round(y, 1),
+            round(r, 1),
+            round(x + reach * cos, 1),
+            round(y + reach * sin, 1),
+            "start" if right else "end",
+            round(degrees, 1),
+        )
+    heaviest = max((count for _, _, count in edges), default=1)
+    lines = []
+    for sender, recipient, count in edges:
+        a, b = nodes.get(sender), nodes.get(recipient)
+        if a is None or b is None:
+            continue
+        dx, dy = b.x - a.x, b.y - a.y
+        length = math.hypot(dx, dy) or 1.0
+        # Stop at the recipient's rim so the arrowhead shows.
+        end_x, end_y = b.x - dx / length * (b.r + 2), b.y - dy / length * (b.r + 2)
+        width = round(1 + 4 * math.log1p(count) / math.log1p(heaviest), 2)
+        lines.append(
+            Line(
+                sender,
+                recipient,
+                count,
+                a.x,
+                a.y,
+                round(end_x, 1),
+                round(end_y, 1),
+                round(width, 2),
+            )
+        )
+    return Graph(size, list(nodes.values()), lines)
