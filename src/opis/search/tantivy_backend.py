@@ -43,6 +43,9 @@ FIELD_ANALYZERS = {"body": EN_ANALYZER, "body_ru": RU_ANALYZER}
 KEY_ANALYZER = "opis_keys"
 FACET_SIZE = 20
 SNIPPET_CHARS = 240
+SNIPPET_SCAN = 100_000
+"""Characters of a hit's body searched for its snippet: a 700,000-character report
+otherwise costs a search hundreds of milliseconds; a hit deeper in shows the lead."""
 WRITER_HEAP = 256_000_000
 
 
@@ -356,7 +359,7 @@ class TantivyBackend:
             field = "body_ru" if data.get("ru") else "body"
             if field not in generators:
                 generators[field] = self._generator(searcher, query, highlights, stored, field)
-            out.append(self._snippet(generators[field], field, data["body"]))
+            out.append(self._snippet(generators[field], field, data["body"][:SNIPPET_SCAN]))
         return out
 
     def _generator(
@@ -370,9 +373,11 @@ class TantivyBackend:
         # Mark what matched through names or prefixes too: the words of each hit
         # whose name key was asked for (Сталина for "Stalin"), the terms a prefix covers.
         extra: set[str] = set()
-        for data in stored:
-            for word in names.words_with_keys(data["body"], highlights.name_keys):
-                extra.update(self.analyze(word, field))
+        if highlights.name_keys:
+            for data in stored:
+                body = data["body"][:SNIPPET_SCAN]
+                for word in names.words_with_keys(body, highlights.name_keys):
+                    extra.update(self.analyze(word, field))
         for prefix in highlights.prefixes:
             extra.update(t for t, _ in searcher.terms_with_prefix(field, prefix, limit=64))
         snippet_query = query
