@@ -17,6 +17,8 @@ from opis.ingest import DEFAULT_MAX_BYTES, FileRead, discover, ingest
 from opis.model import Record
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from opis.search import SyncReport
 
 app = typer.Typer(
@@ -56,6 +58,12 @@ def ingest_command(
     workers: Annotated[int, typer.Option(help="Processes that parse files.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     index: Annotated[bool, typer.Option(help="Bring the search index up to date after.")] = True,
+    link: Annotated[
+        bool, typer.Option(help="Build authorities and link names and references after.")
+    ] = True,
+    ocr: Annotated[
+        bool, typer.Option("--ocr", help="Then OCR the scans left waiting (as opis ocr does).")
+    ] = False,
 ) -> None:
     """Read documents into the archive: a summary, and one line per failed file."""
     missing = [p for p in paths if not p.exists()]
@@ -96,8 +104,21 @@ def ingest_command(
             workers=workers,
             on_file=on_file,
         )
+    ocr_report = None
+    if ocr:
+        from opis.cli_scans import ocr_after_ingest
+
+        ocr_report = ocr_after_ingest(archive, workers, quiet)
+    relinked: list[str] = []
+    if link:
+        from opis.linking import after_ingest
+
+        after = after_ingest(
+            archive.store, archive.links, paths, collections_changed=report.collections > 0
+        )
+        relinked = after.link.relinked
     if index:
-        synced = _sync_index(archive)
+        synced = _sync_index(archive, relinked)
     archive.close()
     out.print(
         f"{report.files} files: {report.created} records ingested, {report.updated} updated, "
@@ -106,6 +127,15 @@ def ingest_command(
         f"{report.collections} collection writes; {len(report.skipped)} files skipped, "
         f"{len(report.failed)} failed"
     )
+    if link:
+        if after.authorities is not None:
+            out.print(f"authorities: {after.authorities} built from reference sources")
+        links = after.link
+        out.print(
+            f"links: {links.linked} records linked, {links.entity_links} names, "
+            f"{links.references} references ({links.resolved} to held records, "
+            f"{len(links.placeholders)} placeholders), {links.candidates} candidate authorities"
+        )
     if index:
         out.print(f"search index: {synced.indexed} records indexed, {synced.deleted} removed")
     if report.by_format:
@@ -116,17 +146,27 @@ def ingest_command(
         for _, reason in report.skipped:
             reasons[reason] = reasons.get(reason, 0) + 1
         out.print("skipped: " + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
-    if report.failed:
+    if report.failed or (ocr_report is not None and ocr_report.failures):
         raise typer.Exit(1)
 
 
-def _sync_index(archive: Archive) -> SyncReport:
-    from opis.search import sync
+def _sync_index(archive: Archive, relinked: Sequence[str] = ()) -> SyncReport:
+    """Index new record versions, and again the records whose links changed."""
+    from opis.search import SyncReport, sync, update
     from opis.search.linked_names import LinkedNames
 
     backend = archive.open_index()
+    decorate = LinkedNames(archive.links)
     try:
-        return sync(archive.store, backend, decorate=LinkedNames(archive.links))
+        before = backend.indexed_versions()
+        current = archive.store.versions()
+        report = sync(archive.store, backend, decorate=decorate)
+        # sync re-indexed every changed version; these kept theirs but got new links.
+        again = [i for i in relinked if i in current and before.get(i) == current[i]]
+        if again:
+            extra = update(archive.store, backend, again, decorate)
+            report = SyncReport(report.indexed + extra.indexed, report.deleted)
+        return report
     finally:
         backend.close()
 
@@ -316,7 +356,16 @@ def stats_command(
 @app.command("export")
 def export_command(
     home: HomeOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="Only jsonl for now.")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl, csv, or citations: chicago, bibtex, ris, csl-json, mla, apa, ...",
+        ),
+    ] = "jsonl",
+    query: Annotated[
+        str, typer.Option("--query", "-q", help="Only the records this search query matches.")
+    ] = "",
     out_path: Annotated[
         Optional[Path], typer.Option("--out", help="File to write (default stdout).")  # noqa: UP045
     ] = None,
@@ -324,21 +373,37 @@ def export_command(
         bool, typer.Option(help="Include the raw source bytes (a complete backup).")
     ] = False,
 ) -> None:
-    """Stream every record as JSON Lines."""
+    """Stream every record as JSON Lines, or what a query matches in any export format."""
     from opis.export.jsonl import write_jsonl
+    from opis.export.results import ExportError, write_export
+    from opis.search import QuerySyntaxError, SearchError
 
-    if fmt != "jsonl":
-        err.print(f"[red]error:[/] unknown export format {fmt!r} (known: jsonl)")
+    if with_sources and (fmt != "jsonl" or query):
+        err.print("[red]error:[/] --with-sources is for a full jsonl export (no --query)")
         raise typer.Exit(2)
     archive = _open(home)
-    if out_path is None:
-        write_jsonl(archive.store, sys.stdout, with_sources=with_sources)
-        return
-    tmp = out_path.with_name(out_path.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as handle:
-        count = write_jsonl(archive.store, handle, with_sources=with_sources)
-    tmp.replace(out_path)
-    err.print(f"exported {count} records to {out_path}")
+    tmp = out_path.with_name(out_path.name + ".partial") if out_path else None
+    try:
+        handle = tmp.open("w", encoding="utf-8", newline="") if tmp else sys.stdout
+        try:
+            if fmt == "jsonl" and not query:
+                count = write_jsonl(archive.store, handle, with_sources=with_sources)
+            else:
+                backend = archive.search_index() if query.strip() else None
+                count = write_export(archive.store, backend, handle, query=query, fmt=fmt)
+        finally:
+            if tmp:
+                handle.close()
+    except (ExportError, QuerySyntaxError, SearchError) as exc:
+        if tmp:
+            tmp.unlink(missing_ok=True)
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        archive.close()
+    if tmp and out_path:
+        tmp.replace(out_path)
+        err.print(f"exported {count} records to {out_path}")
 
 
 @app.command("serve")
@@ -372,6 +437,13 @@ def formats_command() -> None:
 
     for reader in all_readers():
         out.print(f"{reader.format:<20} {reader.description}", markup=False)
+
+
+# Command groups that live beside their library code register themselves here.
+from opis import cli_intelligence, cli_reading, cli_scans  # noqa: E402
+
+for _group in (cli_intelligence, cli_reading, cli_scans):
+    _group.register(app)
 
 
 def main() -> None:

@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from opis import __version__
+from opis.analysis.enrich import enrich
 from opis.model import Collection, RawSource, Record
 from opis.readers import registry
 from opis.readers.base import Item, NotADocument, ReadError, make_source
 from opis.readers.sniff import unreadable_reason
 from opis.store.base import FileMark, PutOutcome, Store
 
-READER_VERSION = f"{__version__}+r2"
+READER_VERSION = f"{__version__}+r3"
 """Bump the suffix when readers or analysers change what they produce."""
+UNANALYSED = "+unanalysed"
+"""Suffix of the version mark when analysis was switched off (benchmarks)."""
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -95,6 +98,7 @@ def read_file(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     relative: str | None = None,
+    analyse: bool = True,
 ) -> FileRead:
     """Read and parse one file; never raises for bad input.
 
@@ -148,15 +152,17 @@ def read_file(
         )
     if not items:
         return FileRead(name, sha256, size, reader.format, error="no documents found")
+    if analyse:
+        items = tuple(enrich(i) if isinstance(i, Record) else i for i in items)
     content = raw if reader.keep_container else None
     return FileRead(name, sha256, size, reader.format, items, content)
 
 
-_Job = tuple[str, str | None, int, str]
+_Job = tuple[str, str | None, int, str, bool]
 
 
 def _read_job(args: _Job) -> FileRead:
-    return read_file(Path(args[0]), args[1], args[2], args[3])
+    return read_file(Path(args[0]), args[1], args[2], args[3], args[4])
 
 
 ProgressCallback = Callable[[FileRead | None, str], None]
@@ -171,19 +177,25 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
     on_file: ProgressCallback | None = None,
+    analyse: bool = True,
 ) -> IngestReport:
-    """Ingest every file under ``paths``; see the module docstring."""
+    """Ingest every file under ``paths``; see the module docstring.
+
+    ``analyse=False`` stores records as the readers give them, without names and
+    references found by analysis (the benchmark uses it to measure their cost).
+    """
     report = IngestReport()
+    version = READER_VERSION if analyse else READER_VERSION + UNANALYSED
     pending: list[_Job] = []
     for path, relative in discover_relative(paths):
         report.files += 1
-        if not force and _unchanged_since_last_ingest(store, path, report):
+        if not force and _unchanged_since_last_ingest(store, path, report, version):
             if on_file:
                 on_file(None, str(path))
             continue
-        pending.append((str(path.resolve()), fmt, max_bytes, relative))
+        pending.append((str(path.resolve()), fmt, max_bytes, relative, analyse))
     for result in _map_reads(pending, workers):
-        _store_result(store, result, report)
+        _store_result(store, result, report, version)
         if on_file:
             on_file(result, result.path)
     return report
@@ -202,9 +214,11 @@ def _map_reads(jobs: list[_Job], workers: int) -> Iterator[FileRead]:
         executor.shutdown(cancel_futures=True)
 
 
-def _unchanged_since_last_ingest(store: Store, path: Path, report: IngestReport) -> bool:
+def _unchanged_since_last_ingest(
+    store: Store, path: Path, report: IngestReport, version: str
+) -> bool:
     mark = store.file_mark(str(path.resolve()))
-    if mark is None or mark.status == "failed" or mark.reader_version != READER_VERSION:
+    if mark is None or mark.status == "failed" or mark.reader_version != version:
         return False
     try:
         sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -222,17 +236,17 @@ def _unchanged_since_last_ingest(store: Store, path: Path, report: IngestReport)
 STREAM_BATCH = 200
 
 
-def _store_result(store: Store, result: FileRead, report: IngestReport) -> None:
+def _store_result(store: Store, result: FileRead, report: IngestReport, version: str) -> None:
     if result.error is not None:
         report.failed.append((result.path, result.error))
         store.mark_file(
-            FileMark(result.path, result.sha256, READER_VERSION, "failed", message=result.error)
+            FileMark(result.path, result.sha256, version, "failed", message=result.error)
         )
         return
     if result.skipped is not None:
         report.skipped.append((result.path, result.skipped))
         store.mark_file(
-            FileMark(result.path, result.sha256, READER_VERSION, "skipped", message=result.skipped)
+            FileMark(result.path, result.sha256, version, "skipped", message=result.skipped)
         )
         return
     assert result.fmt is not None
@@ -242,9 +256,7 @@ def _store_result(store: Store, result: FileRead, report: IngestReport) -> None:
     sources = []
     if result.content is not None:
         sources.append(RawSource(result.sha256, result.content, Path(result.path).name, result.fmt))
-    mark = FileMark(
-        result.path, result.sha256, READER_VERSION, "ok", records=_count_records(result.items)
-    )
+    mark = FileMark(result.path, result.sha256, version, "ok", records=_count_records(result.items))
     _write(store, list(result.items), sources, report, result.fmt, mark)
 
 

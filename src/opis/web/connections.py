@@ -21,7 +21,9 @@ from opis.web.templating import templates
 api = APIRouter(prefix="/api", tags=["connections"])
 pages = APIRouter(include_in_schema=False)
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown id", "content": {"application/json": {}}}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown id", "content": {"application/json": {}}}
+}
 
 
 def _authority(request: Request, authority_id: str) -> Authority:
