@@ -30,7 +30,9 @@ def ingested(
     corpus: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[IngestReport, SqlStore]:
     archive = open_archive(tmp_path_factory.mktemp("corpus") / "home")
-    report = ingest(archive.store, [corpus], workers=2)
+    # What the readers make of every file; analysis (NER, references) is tested on
+    # its own and its whole-corpus cost is measured by bench/ingest.py (minutes).
+    report = ingest(archive.store, [corpus], workers=2, analyse=False)
     return report, archive.store
 
 

@@ -64,6 +64,10 @@ def ingest_command(
     ocr: Annotated[
         bool, typer.Option("--ocr", help="Then OCR the scans left waiting (as opis ocr does).")
     ] = False,
+    embed: Annotated[
+        bool,
+        typer.Option("--embed", help="Then embed new and changed records (as opis embed does)."),
+    ] = False,
 ) -> None:
     """Read documents into the archive: a summary, and one line per failed file."""
     missing = [p for p in paths if not p.exists()]
@@ -119,6 +123,11 @@ def ingest_command(
         relinked = after.link.relinked
     if index:
         synced = _sync_index(archive, relinked)
+    embedded = None
+    if embed:
+        from opis.semantic import embed_sync
+
+        embedded = embed_sync(archive.store, archive.links)
     archive.close()
     out.print(
         f"{report.files} files: {report.created} records ingested, {report.updated} updated, "
@@ -138,6 +147,11 @@ def ingest_command(
         )
     if index:
         out.print(f"search index: {synced.indexed} records indexed, {synced.deleted} removed")
+    if embedded is not None:
+        out.print(
+            f"embeddings: {embedded.embedded} records embedded "
+            f"({embedded.docs_per_second:.0f}/s), {embedded.skipped} without enough English text"
+        )
     if report.by_format:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(report.by_format.items()))
         out.print(f"records by format: {parts}")
@@ -440,9 +454,9 @@ def formats_command() -> None:
 
 
 # Command groups that live beside their library code register themselves here.
-from opis import cli_intelligence, cli_reading, cli_scans  # noqa: E402
+from opis import cli_intelligence, cli_reading, cli_scans, cli_semantic  # noqa: E402
 
-for _group in (cli_intelligence, cli_reading, cli_scans):
+for _group in (cli_intelligence, cli_reading, cli_scans, cli_semantic):
     _group.register(app)
 
 

@@ -2,7 +2,8 @@
 
 Holds the Wilson seed cable, two DFAT documents, the FRUS World War I public
 diplomacy volume, and a copy of the seed page edited at test time so that its
-title, summary and body carry script tags and event-handler attributes.
+title, summary and body carry script tags and event-handler attributes; authorities
+are built from hsg-people and POCOM and the link pass has run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from opis.archive import open_archive
 from opis.ingest import ingest
+from opis.linking import link_archive, load_authorities
 from opis.web import create_app
 
 SEED = Path("wilson") / "000_d6b8fba0548ddb4f.txt"
@@ -74,6 +76,10 @@ def site(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
             assert len(new) == 1, new
             xss_id = new.pop()
         before = set(archive.store.ids())
+    load_authorities(
+        archive.store, archive.links, hsg_people=corpus / "hsg-people", pocom=corpus / "hsg-pocom"
+    )
+    link_archive(archive.store, archive.links)
     archive.close()
     with TestClient(create_app(home)) as client:
         yield Site(client, home, corpus, xss_id)

@@ -23,6 +23,7 @@ import uvicorn
 
 from opis.archive import open_archive
 from opis.ingest import ingest
+from opis.linking import link_archive, load_authorities
 from opis.web import create_app
 from tests.web.conftest import DFAT, FRUS, SEED, SEED_ID
 
@@ -51,6 +52,10 @@ def base_url(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     ):
         report = ingest(archive.store, paths, fmt=fmt)
         assert not report.failed, report.failed
+    load_authorities(
+        archive.store, archive.links, hsg_people=corpus / "hsg-people", pocom=corpus / "hsg-pocom"
+    )
+    link_archive(archive.store, archive.links)
     archive.close()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -268,3 +273,26 @@ def test_copy_a_citation_and_download_an_export(base_url: str, browser: Any) -> 
     finally:
         context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_authority_page_and_a_reference_to_a_document_not_held(base_url: str, page: Any) -> None:
+    page.goto(f"{base_url}/documents/{SEED_ID}")
+    names = page.locator("section.names")
+    names.get_by_role("link", name="Stalin, Iosif Vissarionovich").click()
+    page.wait_for_url("**/authorities/person/stalin-iosif-vissarionovich")
+    assert page.locator("h1").inner_text() == "Stalin, Iosif Vissarionovich"
+    cyrillic = page.locator("dl.facts dd[lang=ru]").inner_text()
+    assert "Сталин" in cyrillic
+    documents = page.locator("ol.documents > li > a").all_inner_texts()
+    assert documents == ["Incoming Cable No. 16, Malik to Cde. Stalin", "Transcript 33548"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "authority.png"), full_page=True)
+
+    page.go_back()
+    page.wait_for_url(f"**/documents/{SEED_ID}")
+    refs = page.locator("section.references")
+    refs.get_by_role("link", name="Shtykov's telegram No. 663 (1947)").click()
+    page.wait_for_url("**/placeholders/ref/telegram/shtykov/663")
+    assert "not held" in page.locator("p.collection").inner_text()
+    citers = page.locator("ul.refs > li > a").all_inner_texts()
+    assert citers == ["Incoming Cable No. 16, Malik to Cde. Stalin"]

@@ -286,7 +286,7 @@ class LinkStore:
             .order_by(count.desc(), t.c.text)
         )
         with self.engine.connect() as conn:
-            return list(conn.execute(query).tuples())
+            return [(str(text), int(n)) for text, n in conn.execute(query)]
 
     def reference_links(self, record_id: str) -> list[ReferenceLink]:
         t = schema.reference_links
@@ -386,6 +386,16 @@ class LinkStore:
         query = sa.select(t.c.record_id, t.c.version).where(t.c.model == model)
         with self.engine.connect() as conn:
             return {k: v for k, v in conn.execute(query)}
+
+    def embedding_mark(self, model: str) -> tuple[int, int]:
+        """(rows, sum of versions) of ``model``: changes whenever an embedding is written."""
+        t = schema.embeddings
+        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(t.c.version), 0)).where(
+            t.c.model == model
+        )
+        with self.engine.connect() as conn:
+            rows, versions = conn.execute(query).one()
+        return int(rows), int(versions)
 
     def iter_embeddings(self, model: str) -> Iterator[tuple[str, bytes]]:
         t = schema.embeddings

@@ -142,6 +142,45 @@ def _thread_rows(request: Request, record_id: str) -> list[dict[str, Any]]:
     return rows
 
 
+def related_documents(request: Request, record_id: str, k: int = 8) -> list[dict[str, Any]]:
+    """More like this: the records nearest in meaning (empty until ``opis embed`` ran)."""
+    from opis.semantic import MODEL_ID, VectorIndex
+
+    lib = library(request)
+    links = lib.archive.links
+    mark = links.embedding_mark(MODEL_ID)
+    cached = getattr(lib, "_vectors", None)
+    if cached is None or cached[0] != mark:
+        cached = (mark, VectorIndex.load(links) if mark[0] else None)
+        lib._vectors = cached  # type: ignore[attr-defined]
+    index = cached[1]
+    if index is None or record_id not in index:
+        return []
+    related = []
+    for other, score in index.similar(record_id, k):
+        stored = lib.store.get(other)
+        if stored is not None:
+            record = stored.record
+            related.append(
+                {"id": other, "title": record.title, "date": record.date, "score": round(score, 4)}
+            )
+    return related
+
+
+@api.get(
+    "/documents/{record_id}/similar",
+    summary="Documents nearest in meaning (more like this), from the stored embeddings",
+    responses=NOT_FOUND,
+)
+def get_similar(
+    request: Request, record_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 10
+) -> JSONResponse:
+    library(request).document(record_id)
+    return JSONResponse(
+        {"record_id": record_id, "items": related_documents(request, record_id, limit)}
+    )
+
+
 # -- pages --------------------------------------------------------------------
 
 
@@ -227,6 +266,7 @@ def document_connections(request: Request, record_id: str) -> dict[str, Any]:
         "references": refs.outgoing,
         "cited_by": refs.incoming,
         # In an exchange exactly when a reference resolves either way.
+        "related": related_documents(request, record_id),
         "in_thread": bool(refs.incoming)
         or any("record_id" in t for ref in refs.outgoing for t in ref.targets),
     }
