@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Set up opis and run it on its embedded default (SQLite + tantivy in ./opis-data):
-# ingest the shared corpus (or the paths given; unchanged files are not read again),
-# show a summary and the model record, then serve the reading room on
+# ingest the shared corpus (or the paths given; unchanged files are not read again)
+# with names, references, authorities, OCR of the scans and embeddings, show a
+# summary and the model record with its links, then serve the reading room on
 # http://127.0.0.1:8000/ (set OPIS_NO_SERVE=1 to stop after the summary).
+# The first run on the whole corpus takes minutes (NER, OCR, embeddings: see the
+# README); OPIS_QUICK=1 leaves out OCR and embeddings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,13 +14,17 @@ if [ "$#" -eq 0 ]; then
   set -- ../shared/corpus
 fi
 status=0
-.venv/bin/opis ingest "$@" || status=$?
+extra=(--ocr --embed)
+[ -z "${OPIS_QUICK:-}" ] || extra=()
+.venv/bin/opis ingest "${extra[@]}" "$@" || status=$?
 # Exit 1 from ingest means some files failed and the rest is stored: not fatal here.
 [ "$status" -le 1 ] || exit "$status"
 .venv/bin/opis stats
 seed=wilson-1947-09-12-incoming-cable-no-16-malik-to-cde-stalin
 if .venv/bin/opis show "$seed" >/dev/null 2>&1; then
   .venv/bin/opis show "$seed"
+  .venv/bin/opis entities "$seed"
+  .venv/bin/opis refs "$seed"
 fi
 if [ -z "${OPIS_NO_SERVE:-}" ]; then
   exec .venv/bin/opis serve --host 127.0.0.1 --port "${OPIS_PORT:-8000}"

@@ -149,7 +149,7 @@ def test_document_page_marginalia_chain_citation_and_source(
 ) -> None:
     page.goto(f"{base_url}/search?q=Malik")
     page.get_by_role("link", name="Incoming Cable No. 16, Malik to Cde. Stalin").click()
-    page.wait_for_url(f"**/documents/{SEED_ID}")
+    page.wait_for_url(f"**/documents/{SEED_ID}?q=Malik")
     assert page.locator("h1").inner_text() == "Incoming Cable No. 16, Malik to Cde. Stalin"
 
     # Marginalia stand in the margin, beside the paragraph they annotate.

@@ -69,11 +69,13 @@ def facet_href(request: Request) -> Callable[[str, str], str]:
     return href
 
 
-def document_href(request: Request) -> Callable[[str], str]:
+def document_href(request: Request, q: str = "") -> Callable[[str], str]:
     """``url_for("document_page", record_id=...)`` at the cost of one route lookup per page
-    (each url_for walks every route: most of a search page's rendering time)."""
+    (each url_for walks every route: most of a search page's rendering time). With the
+    query, so a scan's page opens on its hits, marked on the page image."""
     prefix = str(cached_url_for(request)("document_page", record_id="_"))[:-1]
-    return lambda record_id: prefix + quote(record_id, safe="")
+    suffix = "?" + urlencode({"q": q}) if q.strip() else ""
+    return lambda record_id: prefix + quote(record_id, safe="") + suffix
 
 
 def result_links(request: Request, q: str, filters: dict[str, list[str]]) -> dict[str, object]:
@@ -213,7 +215,7 @@ def _search_page(
             "error": error,
             "available": available,
             "page_size": HITS_PER_PAGE,
-            "document_href": document_href(request),
+            "document_href": document_href(request, q),
             "url_for": cached_url_for(request),
             "facet_href": facet_href(request),
             **result_links(request, q, filters),
