@@ -81,6 +81,15 @@ _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 _ROMAN_MONTH = "(?:" + "|".join(sorted(_ROMAN_MONTHS, key=len, reverse=True)) + ")"
 
 
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+"""English month names for display, January first."""
+ENGLISH_MONTH = _ENGLISH_MONTH
+"""Pattern of an English month name or abbreviation (match it case-insensitively)."""
+
+
 def month_number(name: str) -> int | None:
     """1-12 for an English or Russian month name or abbreviation, any case."""
     return _MONTH_BY_PREFIX.get(name.strip(". ").lower()[:3])

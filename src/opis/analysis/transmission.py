@@ -21,31 +21,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from opis.analysis.dates import ENGLISH_MONTH, month_number
 from opis.model import TransmissionEvent
 from opis.readers.text import clean_space
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = ENGLISH_MONTH
 _SPACE = r"[ \t\u00a0]"
 # "12 September 1947", "[13 May 1940]", "February 22", "February 22, 1946".
 _DAY_MONTH_YEAR = re.compile(
@@ -148,10 +128,10 @@ def _find_day(text: str) -> _DayDate | None:
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         match = pattern.search(text)
         if match:
-            month = _MONTHS[match.group("month").lower().rstrip(".")]
+            month = month_number(match.group("month"))
             day = int(match.group("day"))
             year = int(match.group("year")) if match.group("year") else None
-            if 1 <= day <= 31:
+            if month is not None and 1 <= day <= 31:
                 return _DayDate(year, month, day)
     return None
 

@@ -13,30 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from opis.analysis.dates import ENGLISH_MONTH, month_number
 from opis.model import AuthorityRole, Collection
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = ENGLISH_MONTH
 _DATE = rf"(?:(?:{_MONTH})\s+(?:\d{{1,2}},?\s+)?)?(?:1[6-9]|20)\d\d"
 DATE = re.compile(
     rf"(?i)(?P<month>{_MONTH})?\s*(?P<day>\d{{1,2}})?,?\s*(?P<year>(?:1[6-9]|20)\d\d)"
@@ -58,7 +38,7 @@ def edtf_date(text: str) -> str | None:
     month_name = match.group("month")
     if not month_name:
         return year
-    month = _MONTHS[month_name.rstrip(".").lower()]
+    month = month_number(month_name)
     day = match.group("day")
     if day and 1 <= int(day) <= 31:
         return f"{year}-{month:02d}-{int(day):02d}"

@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opis.analysis.dates import MONTH_NAMES
 from opis.model import Citation, Collection, Record
 
 FORMATS: tuple[str, ...] = (
@@ -73,10 +74,6 @@ MEDIA_TYPES: dict[str, str] = {
 
 FILE_EXTENSIONS: dict[str, str] = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)  # fmt: skip
 _MLA_MONTHS = (
     "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
     "Dec.",
@@ -348,7 +345,7 @@ def _one_date(parts: Sequence[int], style: str) -> str:
     if style == "mla":
         name = _MLA_MONTHS[month - 1]
         return f"{parts[2]} {name} {year}" if len(parts) > 2 else f"{name} {year}"
-    name = _MONTHS[month - 1]
+    name = MONTH_NAMES[month - 1]
     if style == "apa":
         return f"{year}, {name} {parts[2]}" if len(parts) > 2 else f"{year}, {name}"
     return f"{name} {parts[2]}, {year}" if len(parts) > 2 else f"{name} {year}"

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from opis.analysis.dates import MONTH_NAMES
 from opis.analysis.references import is_department_of_state, normalise_number
 from opis.model import Placeholder, Record, Reference, ReferenceLink
 
@@ -288,28 +289,12 @@ def party_slug(label: str | None) -> str:
     return "-".join(re.findall(r"\w+", text))
 
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
 def _human_date(iso: str) -> str:
     try:
         day = date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 _NATIONALITIES = frozenset(

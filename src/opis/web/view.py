@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from opis.analysis.dates import MONTH_NAMES
 from opis.export.citations import FORMATS, csl_name, edtf_to_csl_date, name_text
 from opis.model import Annotation, Citation, Collection, Person, Record
 
@@ -134,25 +135,11 @@ def display_edtf(edtf: str) -> str:
     issued = edtf_to_csl_date(edtf)
     if issued is None:
         return edtf
-    months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
     shown = []
     for parts in issued["date-parts"]:
         words = [str(parts[0])]
         if len(parts) > 1:
-            words.insert(0, months[parts[1] - 1])
+            words.insert(0, MONTH_NAMES[parts[1] - 1])
         if len(parts) > 2:
             words.insert(0, str(parts[2]))
         shown.append(" ".join(words))
