@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from opis.archive import Archive, open_archive
+from opis.archive import Archive
+from opis.cli_support import HomeOption, err, open_or_exit, out, progress_bar
 from opis.ingest import DEFAULT_MAX_BYTES, FileRead, discover, ingest
 from opis.model import Record
 
@@ -27,21 +26,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-HomeOption = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer needs Optional on 3.11
-    typer.Option("--home", envvar="OPIS_HOME", help="Archive folder (default ./opis-data)."),
-]
 
 
-def _open(home: Path | None) -> Archive:
-    try:
-        return open_archive(home)
-    except Exception as exc:
-        err.print(f"[red]error:[/] cannot open the archive at {home or 'opis-data'}: {exc}")
-        raise typer.Exit(2) from exc
+_open = open_or_exit
 
 
 @app.command("ingest")
@@ -82,15 +69,7 @@ def ingest_command(
             raise typer.Exit(2)
     archive = _open(home)
     total = sum(1 for _ in discover(paths))
-    progress = Progress(
-        TextColumn("ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet or not err.is_terminal,
-        transient=True,
-    )
+    progress = progress_bar("ingesting", quiet=quiet)
 
     def on_file(result: FileRead | None, path: str) -> None:
         progress.advance(task)

@@ -2,22 +2,23 @@
 ``authority``, ``refs``, ``thread``. Thin: the work is in ``opis.linking`` and
 ``opis.connections``."""
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from opis.archive import Archive
+from opis.cli_support import write_json
 
 
 def _json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    write_json(value)
 
 
 def register(app: typer.Typer) -> None:
-    from opis.cli import HomeOption, _open, _sync_index, err, out
+    from opis.cli import _sync_index
+    from opis.cli_support import HomeOption, err, out
+    from opis.cli_support import open_or_exit as _open
 
     JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 

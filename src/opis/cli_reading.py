@@ -7,7 +7,8 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from opis.cli import HomeOption, _open, err, out
+    from opis.cli_support import HomeOption, err, out
+    from opis.cli_support import open_or_exit as _open
 
     @app.command("delete")
     def delete_command(

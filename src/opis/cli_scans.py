@@ -6,30 +6,13 @@ is what ``opis ingest --ocr`` calls once the files are stored.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from opis.archive import Archive, open_archive
+from opis.cli_support import HomeOption, err, out, progress_bar
 from opis.ocr.run import DEFAULT_WORKERS, OcrReport, RecordOcr, ocr_pending
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-HomeOption = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer needs Optional on 3.11
-    typer.Option("--home", envvar="OPIS_HOME", help="Archive folder (default ./opis-data)."),
-]
 
 
 def run_ocr(
@@ -43,16 +26,7 @@ def run_ocr(
     index: bool = True,
 ) -> OcrReport:
     """OCR with a progress bar and one line per failed page; then update the index."""
-    progress = Progress(
-        TextColumn("OCR"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet or not err.is_terminal,
-        transient=True,
-    )
+    progress = progress_bar("OCR", quiet=quiet, remaining=True)
     task = progress.add_task("ocr", total=None)
 
     def on_start(total: int) -> None:

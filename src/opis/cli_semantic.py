@@ -8,49 +8,25 @@ opis semantic-search 'korea "joint commission"' --json       # full-text + seman
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from opis.archive import Archive, open_archive
+from opis.archive import Archive
+from opis.cli_support import HomeOption, err, open_or_exit, out, progress_bar, write_json
 
 if TYPE_CHECKING:
     from opis.semantic.hybrid import HybridResult
     from opis.semantic.vectors import VectorIndex
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-HomeOption = Annotated[
-    Optional[Path],  # noqa: UP045 - Typer needs Optional on 3.11
-    typer.Option("--home", envvar="OPIS_HOME", help="Archive folder (default ./opis-data)."),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="The result as JSON.")]
 CountOption = Annotated[int, typer.Option("-n", "--limit", min=1, max=1000, help="How many.")]
 
 
-def _open(home: Path | None) -> Archive:
-    try:
-        return open_archive(home)
-    except Exception as exc:
-        err.print(f"error: cannot open the archive at {home or 'opis-data'}: {exc}", markup=False)
-        raise typer.Exit(2) from exc
+_open = open_or_exit
 
 
-def _write_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+_write_json = write_json
 
 
 def embed_command(
@@ -62,16 +38,7 @@ def embed_command(
     from opis.semantic.vectors import embed_sync
 
     archive = _open(home)
-    progress = Progress(
-        TextColumn("embedding"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet or not err.is_terminal,
-        transient=True,
-    )
+    progress = progress_bar("embedding", quiet=quiet, remaining=True)
     task = progress.add_task("embed", total=None)
     try:
         with progress:
