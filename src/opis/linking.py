@@ -133,6 +133,10 @@ def link_archive(
         # A new record may be what an old placeholder was waiting for.
         todo.update(i for i in links.unresolved_records() if i in current)
 
+    if not todo:
+        links.set_state(AUTHORITY_STATE, generation)
+        report.candidates = sum(1 for a in authorities if a.status == "candidate")
+        return report
     linker = Linker([a for a in authorities if a.merged_into is None])
     resolver = ReferenceResolver.from_keys(_record_keys(store))
     pending: list[RecordLinks] = []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from opis.analysis.cable_ner import default_tagger
 from opis.analysis.entities import find_entities, find_entities_in_text, is_upper_case, truecase
 from opis.analysis.ner_eval import Evaluation, evaluate_record, gold_name
 from opis.model import Mention, Record
@@ -138,10 +139,18 @@ def test_gold_name_drops_titles_and_appositions(gold: list[Record]) -> None:
     assert body[start:end] == "ART CARTER"
 
 
-def test_person_f1_on_history_lab_gold(gold: list[Record]) -> None:
+def test_person_f1_on_history_lab_gold(gold: list[Record], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rules alone: the shipped cable model was trained on these very files
+    # (its held-out score is tests/analysis/test_cable_ner.py's cross-validation).
+    monkeypatch.setenv("OPIS_CABLE_NER", "off")
+    default_tagger.cache_clear()
     total = Evaluation()
-    for record in gold:
-        total.add(evaluate_record(record))
+    try:
+        for record in gold:
+            total.add(evaluate_record(record))
+    finally:
+        monkeypatch.delenv("OPIS_CABLE_NER")
+        default_tagger.cache_clear()
     assert total.documents == 185
     _precision, _recall, f1 = total.counts["person"].exact()
     # The issue's target (ISSUE_TARGET) is not met yet; this floor keeps what works.

@@ -415,11 +415,23 @@ def _english_spans(texts: list[str]) -> list[list[Span]]:
             if ent.label_ in _SPACY_TYPES
         ]
         recased = text is not original
-        title_then_name = _TITLE_THEN_CASED_NAME if recased else _TITLE_THEN_NAME
-        fixed = _fix_people(text, spans, title_then_name, _PERSON_TRIGGERS)
-        fixed = _context_people(text, fixed, recased=recased)
-        results.append(_consistent_people(text, fixed))
+        fixed = rule_spans(text, spans, recased=recased)
+        if recased:
+            # Upper-case cables: the tagger trained on History Lab's gold, when shipped.
+            from opis.analysis.cable_ner import tag_cable
+
+            tagged = tag_cable(original, text, spans, fixed)
+            fixed = fixed if tagged is None else tagged
+        results.append(fixed)
     return results
+
+
+def rule_spans(text: str, spans: list[Span], recased: bool) -> list[Span]:
+    """spaCy's spans in ``text`` corrected by the rules for people (module docstring)."""
+    title_then_name = _TITLE_THEN_CASED_NAME if recased else _TITLE_THEN_NAME
+    fixed = _fix_people(text, spans, title_then_name, _PERSON_TRIGGERS)
+    fixed = _context_people(text, fixed, recased=recased)
+    return _consistent_people(text, fixed)
 
 
 @lru_cache(maxsize=65536)

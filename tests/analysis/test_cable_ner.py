@@ -1,0 +1,109 @@
+"""The cable tagger trained on History Lab's gold telegrams, scored on files it never saw."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from opis.analysis.cable_ner import (
+    MODEL_PATH,
+    Views,
+    cross_validate,
+    decode,
+    default_tagger,
+    folds,
+    gold_spans,
+    read_gold,
+    tokenize,
+    views,
+)
+from opis.analysis.entities import Span, find_entities
+from opis.analysis.ner_eval import Evaluation, evaluate_record
+from opis.model import Mention, Record
+
+TEST_FOLDS = 2
+"""Fewer folds than bench/ner_cable.py's 5, to keep the test near 40 s: each model
+learns from half the telegrams instead of four fifths, so it scores lower."""
+PERSON_F1_FLOOR = 0.68
+"""Measured 2-fold person F1 (names, exact spans): 0.708, minus 0.02. Issue 4's target
+is 0.85: not reached; 5-fold cross-validation gives 0.727 (bench/ner_cable.py)."""
+
+
+@pytest.fixture(scope="module")
+def gold(corpus: Path) -> list[Record]:
+    return read_gold(corpus)
+
+
+@pytest.fixture(scope="module")
+def gold_views(gold: list[Record]) -> list[Views]:
+    return views([record.body for record in gold])
+
+
+def _score(records: list[Record], spans: dict[int, list[Span]]) -> Evaluation:
+    total = Evaluation()
+    for index, record in enumerate(records):
+        found = [
+            Mention(text=record.body[s.start : s.end], type=s.type, position=s.start, end=s.end)
+            for s in spans[index]
+        ]
+        total.add(evaluate_record(record, lambda _record, found=found: found))
+    return total
+
+
+def test_folds_keep_a_telegram_and_its_copy_together(gold: list[Record]) -> None:
+    assert len(gold) == 185
+    split = folds(gold, 5)
+    assert sorted(i for fold in split for i in fold) == list(range(len(gold)))
+    fold_of = {i: n for n, fold in enumerate(split) for i in fold}
+    copies = [i for i, r in enumerate(gold) if r.extra["split"] == "unittest"]
+    assert len(copies) == 6
+    for i in copies:
+        (original,) = [j for j, r in enumerate(gold) if r.number == gold[i].number and j != i]
+        assert fold_of[original] == fold_of[i]
+
+
+def test_gold_labels_decode_back_to_the_scored_names(gold: list[Record]) -> None:
+    """Tokens and BIO labels can express the gold: decoding them scores near 1."""
+    from opis.analysis.cable_ner import _labels_at
+
+    decoded = {}
+    for index, record in enumerate(gold):
+        tokens = tokenize(record.body)
+        decoded[index] = decode(record.body, tokens, _labels_at(tokens, gold_spans(record)))
+    result = _score(gold, decoded)
+    assert result.counts["person"].exact()[2] > 0.97
+    assert result.counts["place"].exact()[2] > 0.93  # nested marks: one type per token
+
+
+def test_cross_validated_person_f1_floor(gold: list[Record], gold_views: list[Views]) -> None:
+    predicted = cross_validate(gold, gold_views, TEST_FOLDS)
+    assert sorted(predicted) == list(range(len(gold)))
+    result = _score(gold, predicted)
+    rules = _score(gold, {i: v.rules for i, v in enumerate(gold_views)})
+    person = result.counts["person"].exact()[2]
+    assert person >= PERSON_F1_FLOOR, result.counts["person"]
+    assert person > rules.counts["person"].exact()[2]  # better than spaCy + rules alone
+
+
+def test_find_entities_uses_the_shipped_model_on_cables(gold: list[Record]) -> None:
+    assert MODEL_PATH.exists(), "rebuild with: python -m opis.analysis.cable_ner"
+    assert default_tagger() is not None
+    record = next(r for r in gold if r.number == "1973BONN07634")
+    found = find_entities(record.model_copy(update={"mentions": []}))
+    for mention in found:
+        assert mention.position is not None and mention.end is not None
+        assert record.body[mention.position : mention.end] == mention.text
+    people = {m.text for m in found if m.type == "person"}
+    assert "HERMES" in people
+    assert not any(p.startswith(("ASSISTANT", "STATE SECRETARY")) for p in people)
+
+
+def test_empty_and_punctuation_only_text() -> None:
+    tagger = default_tagger()
+    assert tagger is not None
+    assert tagger.tag("") == []
+    assert tagger.tag("... --- ***") == []
+    with tempfile.TemporaryDirectory():
+        assert decode("", [], []) == []
