@@ -242,12 +242,16 @@ class TantivyBackend:
         tokens: list[str] = analyzers[name].analyze(names.fold_yo(text))
         return tokens
 
-    def _meta_stamp(self) -> tuple[int, int]:
+    def _meta_stamp(self) -> int:
+        """Changes with every commit, by any process: the hash of tantivy's meta.json.
+
+        Not its mtime: two commits within one clock tick (a few ms) can leave the same
+        mtime and size. The file is small; reading it costs microseconds.
+        """
         try:
-            stat = self._meta.stat()
+            return hash(self._meta.read_bytes())
         except FileNotFoundError:
-            return (0, 0)
-        return (stat.st_mtime_ns, stat.st_size)
+            return 0
 
     def _searcher(self) -> tantivy.Searcher:
         # Another process (an ingest) may have committed: pick up its segments.
