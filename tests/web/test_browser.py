@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,13 @@ def base_url(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     link_archive(archive.store, archive.links)
     archive.close()
 
+    with serving(home) as url:
+        yield url
+
+
+@contextmanager
+def serving(home: Path) -> Iterator[str]:
+    """The reading room for ``home`` on a free loopback port, in a thread."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

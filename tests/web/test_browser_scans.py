@@ -8,45 +8,23 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from PIL import Image
 
-from opis.web import create_app
 from tests.web.scans import KOHL_ID, scanned_archive
-from tests.web.test_browser import SCREENSHOTS, browser, fetch, page
+from tests.web.test_browser import SCREENSHOTS, browser, fetch, page, serving
 
 __all__ = ["browser", "page"]
 
 
 @pytest.fixture(scope="module")
 def scans_url(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = scanned_archive(corpus, tmp_path_factory)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(home), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        assert time.monotonic() < deadline, "uvicorn did not start within 20 s"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(scanned_archive(corpus, tmp_path_factory)) as url:
+        yield url
 
 
 def test_scan_page_beside_its_text_with_a_search_hit_marked(scans_url: str, page: Any) -> None:

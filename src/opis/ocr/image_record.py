@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from opis.model import Record
-from opis.ocr.pages import ENGINE, PageFailure, PageOcr, default_workers, ocr_image
+from opis.ocr.pages import PageFailure, PageOcr, default_workers, ocr_image
 from opis.ocr.raster import DPI
-from opis.ocr.record import _layout, _page_choice, _reread_header
+from opis.ocr.record import _page_choice, with_pages
 from opis.ocr.tesseract import OcrError
 
 if TYPE_CHECKING:
@@ -90,14 +90,4 @@ def ocr_image_record(record: Record, image_bytes: bytes, workers: int | None = N
         text, info = _page_choice(result.number, "", 0.0, result)
         shown.append(text)
         details.append(info)
-    body, pages = _layout(shown)
-    failed = [d["page"] for d in details if "error" in d]
-    updated = record.model_copy(
-        update={
-            "body": body,
-            "pages": pages,
-            "needs_ocr": bool(failed) or not any(p.has_text for p in pages),
-            "extra": {**record.extra, "ocr": {"engine": ENGINE, "pages": details}},
-        }
-    )
-    return _reread_header(updated, shown[0] if shown else "", details[0] if details else {})
+    return with_pages(record, shown, details)

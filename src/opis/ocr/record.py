@@ -45,17 +45,7 @@ def ocr_record(record: Record, pdf_bytes: bytes, workers: int | None = None) -> 
         text, info = _page_choice(number, layer, quality, results.get(number))
         shown.append(text)
         details.append(info)
-    body, pages = _layout(shown)
-    failed = [d["page"] for d in details if "error" in d]
-    updated = record.model_copy(
-        update={
-            "body": body,
-            "pages": pages,
-            "needs_ocr": bool(failed) or not any(p.has_text for p in pages),
-            "extra": {**record.extra, "ocr": {"engine": ENGINE, "pages": details}},
-        }
-    )
-    return _reread_header(updated, shown[0] if shown else "", details[0] if details else {})
+    return with_pages(record, shown, details)
 
 
 def _page_choice(
@@ -128,3 +118,19 @@ def _join_subject_lines(page: str) -> str:
         return page
     joined = f"SUBJECT: {match.group('first').strip()} {match.group('next').strip()}"
     return page[: match.start()] + joined + page[match.end() :]
+
+
+def with_pages(record: Record, shown: list[str], details: list[dict[str, Any]]) -> Record:
+    """The record with the shown text of each page as body, the OCR details kept, and
+    its header read again from page 1."""
+    body, pages = _layout(shown)
+    failed = [d["page"] for d in details if "error" in d]
+    updated = record.model_copy(
+        update={
+            "body": body,
+            "pages": pages,
+            "needs_ocr": bool(failed) or not any(p.has_text for p in pages),
+            "extra": {**record.extra, "ocr": {"engine": ENGINE, "pages": details}},
+        }
+    )
+    return _reread_header(updated, shown[0] if shown else "", details[0] if details else {})
