@@ -188,3 +188,78 @@ def register(app: typer.Typer) -> None:
         for row in rows:
             mark = "*" if row["id"] == record_id else " "
             out.print(f"{mark} {row['date'] or '?':12} {row['id']}  {row['title']}", markup=False)
+
+    @app.command("merge-authorities")
+    def merge_command(
+        source: Annotated[str, typer.Argument(help="The authority that is the same as TARGET.")],
+        target: Annotated[str, typer.Argument(help="The authority it becomes part of.")],
+        home: HomeOption = None,
+    ) -> None:
+        """A curator's merge: SOURCE's links move to TARGET; SOURCE's id keeps resolving."""
+        archive = _open(home)
+        try:
+            moved = archive.links.merge_authorities(source, target)
+        except (KeyError, ValueError) as exc:
+            archive.close()
+            err.print(f"error: cannot merge {source!r} into {target!r}: {exc}", markup=False)
+            raise typer.Exit(1) from exc
+        affected = [d.record_id for d in archive.links.authority_documents(target, limit=100_000)]
+        synced = _sync_index(archive, affected)
+        archive.close()
+        out.print(
+            f"merged {source} into {target}: {moved} links moved; "
+            f"search index: {synced.indexed} records indexed",
+            markup=False,
+        )
+
+    @app.command("correct-link")
+    def correct_command(
+        record_id: str,
+        field: Annotated[str, typer.Argument(help="mentions, from, to, signers or transmission")],
+        index: Annotated[int, typer.Argument(help="Which name in that field (from 0).")],
+        authority_id: str,
+        home: HomeOption = None,
+    ) -> None:
+        """A curator's correction: that name is AUTHORITY_ID (kept by every later link pass)."""
+        from opis.model import EntityLink
+
+        archive = _open(home)
+        record = _record(archive, record_id)
+        wanted = archive.links.get_authority(authority_id)
+        text = _name_at(record, field, index)
+        problem = None
+        if wanted is None:
+            problem = f"no authority {authority_id!r}"
+        elif not text:
+            problem = f"{record_id} has no name {index} in {field!r}"
+        if problem is not None or wanted is None or text is None:
+            archive.close()
+            err.print(f"error: {problem}", markup=False)
+            raise typer.Exit(1)
+        archive.links.set_link(
+            EntityLink(
+                record_id=record_id,
+                mention=index,
+                field=field,
+                text=text,
+                type=wanted.kind,
+                authority_id=wanted.id,
+                confidence=1.0,
+                method="curator",
+            )
+        )
+        _sync_index(archive, [record_id])
+        archive.close()
+        out.print(f"{record_id} {field}[{index}] -> {wanted.id} ({wanted.name})", markup=False)
+
+
+def _name_at(record: Any, field: str, index: int) -> str | None:
+    """The name at ``index`` of a record's field (as the link pass numbers them)."""
+    names: list[str | None] = {
+        "mentions": [m.text for m in record.mentions],
+        "from": [p.name for p in record.sender],
+        "to": [p.name for p in record.to],
+        "signers": [p.name for p in record.signers],
+        "transmission": [e.agent for e in record.transmission],
+    }.get(field, [])
+    return names[index] if 0 <= index < len(names) else None
