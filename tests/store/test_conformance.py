@@ -163,3 +163,17 @@ def test_stats_count_by_format_and_type(store: SqlStore, dfat_file: Path, corpus
     assert stats.records == 2 and stats.sources == 2
     assert stats.by_format == {"dfat-markdown": 1, "webpage-text": 1}
     assert stats.by_type.get("cable") == 1
+
+
+def test_delete_keeps_history_and_a_tombstone(store: SqlStore, dfat_file: Path) -> None:
+    items, raw = read_items(dfat_file)
+    store.write(items, [raw])
+    record = records_of(items)[0]
+    assert store.delete(record.id)
+    assert store.get(record.id) is None
+    assert record.id not in store.ids()
+    assert [v.record for v in store.history(record.id)] == [record]
+    assert store.delete(record.id) is False
+    store.write(items, [raw])  # read again: it comes back as its next version
+    again = store.get(record.id)
+    assert again is not None and again.version == 2

@@ -79,6 +79,9 @@ class Store(Protocol):
         All or nothing. Returns an outcome per item (None for collections).
         """
 
+    def delete(self, record_id: str) -> bool:
+        """Remove the current record, keeping its history and a tombstone; False if absent."""
+
     def file_mark(self, path: str) -> FileMark | None: ...
 
     def mark_file(self, mark: FileMark) -> None: ...
