@@ -319,9 +319,30 @@ def _write(
 ) -> int:
     carried = [item for item in items if isinstance(item, RawSource)]
     documents = [item for item in _dedupe_collections(items) if not isinstance(item, RawSource)]
+    kept = [item for item in documents if _already_ocred(store, item)]
+    if kept:
+        documents = [item for item in documents if item not in kept]
+        report.count([PutOutcome.UNCHANGED] * len(kept), fmt)
     outcomes = store.write(documents, sources + carried, mark)
     report.count(outcomes, fmt)
     return _count_records(documents)
+
+
+OCR_FORMATS = frozenset({"pdf", "image"})
+
+
+def _already_ocred(store: Store, item: Item) -> bool:
+    """A scan OCR'd from these very bytes keeps its OCR'd version: reading the file
+    again (``--force``, a reader change) would otherwise replace it with the reader's
+    text-less one. ``opis ocr --force`` reads it again."""
+    if not isinstance(item, Record) or item.source.format not in OCR_FORMATS:
+        return False
+    stored = store.get(item.id)
+    return (
+        stored is not None
+        and "ocr" in stored.record.extra
+        and stored.record.source.sha256 == item.source.sha256
+    )
 
 
 def _dedupe_collections(items: Iterable[Item]) -> Iterator[Item]:

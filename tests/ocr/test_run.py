@@ -108,6 +108,15 @@ def test_ocr_command_reads_the_memcons_and_resumes(corpus: Path, tmp_path: Path)
     assert third.exit_code == 0, third.output
     assert "OCR: 0 records read (0 pages" in third.output
     assert "2 already read" in third.output
+
+    # Reading the PDFs again (--force) keeps the OCR'd versions: same bytes, same OCR.
+    archive = open_archive(home)
+    paths = [corpus / "bush41-memcons" / "pdf" / f"{stem}.pdf" for stem in (BANQUET, KOHL)]
+    again = ingest(archive.store, paths, force=True)
+    archive.close()
+    assert not again.failed and again.unchanged == 2 and again.updated == 0
+    kept, version = current(home, KOHL_ID)
+    assert version == 2 and "MEMORANDUM OF CONVERSATION" in page_texts(kept)[0]
     assert current(home, KOHL_ID)[1] == 2
 
     # The search index holds the OCR text.
