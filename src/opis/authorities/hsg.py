@@ -12,7 +12,7 @@ Department's principal officers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,17 +140,25 @@ def _dated(element: etree._Element, tag: str) -> str | None:
     return value or None
 
 
-def _role_names(folder: Path, errors: ReadErrors) -> dict[str, str]:
+def _parsed(paths: Iterable[Path], errors: ReadErrors) -> Iterator[etree._Element]:
+    """Each file's root element; a file that cannot be read is one error line, then the next."""
+    for path in paths:
+        try:
+            yield _parse(path)
+        except Exception as exc:  # bad input is normal: one line, go on
+            errors.add(path, exc)
+
+
+def _xml_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.xml")) if folder.is_dir() else []
+
+
+def _role_names(roles: Iterable[etree._Element]) -> dict[str, str]:
     """role-title-id -> singular title, from roles-country-chiefs and positions-principals."""
     titles: dict[str, str] = {}
-    for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
-        try:
-            root = _parse(path)
-        except Exception as exc:
-            errors.add(path, exc)
-            continue
-        role_id = (root.findtext("id") or "").strip()
-        singular = _text(root, "names/singular")
+    for role in roles:
+        role_id = (role.findtext("id") or "").strip()
+        singular = _text(role, "names/singular")
         if role_id and singular:
             titles[role_id] = singular
     return titles
@@ -180,8 +188,9 @@ class Pocom:
 
 
 def read_pocom(root: Path, errors: ReadErrors) -> Pocom:
-    titles = _role_names(root / "roles-country-chiefs", errors)
-    titles.update(_role_names(root / "positions-principals", errors))
+    positions = list(_parsed(_xml_files(root / "positions-principals"), errors))
+    titles = _role_names(_parsed(_xml_files(root / "roles-country-chiefs"), errors))
+    titles.update(_role_names(positions))
     people: dict[str, Authority] = {}
     for path in sorted((root / "people").rglob("*.xml")):
         try:
@@ -193,12 +202,7 @@ def read_pocom(root: Path, errors: ReadErrors) -> Pocom:
             people[person.identifiers["pocom"]] = person
     places: dict[str, Authority] = {}
     orgs: dict[str, Authority] = {}
-    for path in sorted((root / "missions-countries").glob("*.xml")):
-        try:
-            mission = _parse(path)
-        except Exception as exc:
-            errors.add(path, exc)
-            continue
+    for mission in _parsed(sorted((root / "missions-countries").glob("*.xml")), errors):
         for chief in mission.iterfind("chiefs/chief"):
             territory = (chief.findtext("contemporary-territory-id") or "").strip()
             territory = territory or (mission.findtext("territory-id") or "").strip()
@@ -207,12 +211,7 @@ def read_pocom(root: Path, errors: ReadErrors) -> Pocom:
             title = titles.get((chief.findtext("role-title-id") or "").strip(), "Chief of Mission")
             place = territory_name(territory) if territory else None
             _add_role(people, chief, f"{title}, {place}" if place else title, None, place)
-    for path in sorted((root / "missions-orgs").glob("*.xml")):
-        try:
-            mission = _parse(path)
-        except Exception as exc:
-            errors.add(path, exc)
-            continue
+    for mission in _parsed(sorted((root / "missions-orgs").glob("*.xml")), errors):
         mission_id = (mission.findtext("id") or "").strip()
         mission_title = _text(mission, "names/singular")
         if not mission_id or not mission_title:
@@ -228,12 +227,7 @@ def read_pocom(root: Path, errors: ReadErrors) -> Pocom:
         )
         for chief in mission.iterfind("chiefs/chief"):
             _add_role(people, chief, mission_title, org_name, None)
-    for path in sorted((root / "positions-principals").glob("*.xml")):
-        try:
-            position = _parse(path)
-        except Exception as exc:
-            errors.add(path, exc)
-            continue
+    for position in positions:
         title = _text(position, "names/singular")
         for principal in position.iterfind("principals/principal"):
             _add_role(people, principal, title, "Department of State", None)
