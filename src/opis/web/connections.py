@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from opis import connections
-from opis.model import Authority
+from opis.model import Authority, Record
 from opis.web.api import library
 from opis.web.library import NotFound
 from opis.web.templating import templates
@@ -239,10 +239,9 @@ def placeholder_page(request: Request, placeholder_id: str) -> Response:
     return templates.TemplateResponse(request, "placeholder.html", data)
 
 
-def document_connections(request: Request, record_id: str) -> dict[str, Any]:
+def document_connections(request: Request, record: Record) -> dict[str, Any]:
     """Names and references for the document page (its template includes them)."""
     lib = library(request)
-    record = lib.document(record_id).record
     links = lib.archive.links
     names = connections.record_entities(lib.store, links, record)
     linked: dict[str, dict[str, Any]] = {}
@@ -266,7 +265,7 @@ def document_connections(request: Request, record_id: str) -> dict[str, Any]:
         "references": refs.outgoing,
         "cited_by": refs.incoming,
         # In an exchange exactly when a reference resolves either way.
-        "related": related_documents(request, record_id),
+        "related": related_documents(request, record.id),
         "in_thread": bool(refs.incoming)
         or any("record_id" in t for ref in refs.outgoing for t in ref.targets),
     }

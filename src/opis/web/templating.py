@@ -16,10 +16,10 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 
-def _document_connections(request: Any, record_id: str) -> dict[str, Any]:
+def _document_connections(request: Any, record: Any) -> dict[str, Any]:
     from opis.web.connections import document_connections
 
-    return document_connections(request, record_id)
+    return document_connections(request, record)
 
 
 def _environment() -> jinja2.Environment:
