@@ -8,7 +8,7 @@ never loses the record, it is kept as read with the error noted in ``extra``.
 
 from __future__ import annotations
 
-from opis.model import Record
+from opis.model import Record, Reference
 
 ANALYSIS_ERROR = "analysis_error"
 
@@ -31,8 +31,9 @@ def enrich(record: Record) -> Record:
     return record.model_copy(update={"mentions": mentions, "references": references})
 
 
-def _merge_references(record: Record, found: list) -> list:  # type: ignore[type-arg]
-    """The source's own references first, then the detected ones not already there."""
+def _merge_references(record: Record, found: list[Reference]) -> list[Reference]:
+    """The source's own references first, then the detected ones not already there
+    (``find_references`` keeps the source's too; this also keeps ``enrich`` idempotent)."""
     merged = list(record.references)
     seen = {(r.kind, r.text, r.position) for r in merged}
     for reference in found:
