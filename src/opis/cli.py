@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -404,15 +405,47 @@ def serve_command(
     home: HomeOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Server processes, each with its own index reader and answer cache "
+            "(0: one per CPU).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the reading room, the REST API and OAI-PMH."""
     import uvicorn
 
     from opis.archive import resolve_home
     from opis.web import create_app
+    from opis.web.app import HOME_VARIABLE
 
-    err.print(f"opis reading room on http://{host}:{port}/ (archive {resolve_home(home)})")
-    uvicorn.run(create_app(resolve_home(home)), host=host, port=port, log_level="warning")
+    folder = resolve_home(home)
+    processes = workers or os.cpu_count() or 1
+    err.print(
+        f"opis reading room on http://{host}:{port}/ (archive {folder}, "
+        f"{processes} process{'es' if processes > 1 else ''})"
+    )
+    if processes == 1:
+        uvicorn.run(create_app(folder), host=host, port=port, log_level="warning")
+        return
+    # Bring the index up to date here, once: workers syncing it at once would race
+    # for its writer. Each then imports the app by name and opens the archive itself.
+    archive = open_or_exit(folder)
+    try:
+        archive.search_index().close()
+    finally:
+        archive.close()
+    os.environ[HOME_VARIABLE] = str(folder.resolve())
+    uvicorn.run(
+        "opis.web.app:app_from_environment",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @app.command("schema")

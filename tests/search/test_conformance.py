@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from opis.model import Record
 from opis.search import FACET_FIELDS, QuerySyntaxError, SearchBackend, SearchError
 from opis.search.fields import parse_iso
+from tests.search.conftest import BACKENDS
 
 CABLE = "wilson-incoming-cable-16"  # Malik to Stalin, 12 September 1947, 03:50
 TRANSCRIPT = "wilson-transcript-33548"  # Roshchin's record of a talk with Mao, in Russian
@@ -373,3 +375,25 @@ def test_prefix_folds_like_the_index(backend: SearchBackend) -> None:
     assert CABLE in ids(backend, "Štyk*")
     assert ids(backend, "CHARGÉ*") == ids(backend, "charge*")
     assert TRANSCRIPT in ids(backend, "Цзэдун*")
+
+
+@pytest.mark.parametrize("name", sorted(BACKENDS))
+def test_generation_changes_with_every_commit_seen_by_any_reader(
+    name: str, records: list[Record], tmp_path: Path
+) -> None:
+    # Answer caches key on it: a commit by another process (an ingest) must show.
+    writer = BACKENDS[name](tmp_path)
+    reader = BACKENDS[name](tmp_path)
+    try:
+        before = reader.generation()
+        assert reader.generation() == before, "stable while nothing changes"
+        writer.index([(records[0], 1)])
+        writer.commit()
+        after_add = reader.generation()
+        assert after_add != before
+        writer.delete([records[0].id])
+        writer.commit()
+        assert reader.generation() not in (before, after_add)
+    finally:
+        writer.close()
+        reader.close()

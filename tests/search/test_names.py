@@ -13,7 +13,17 @@ import pytest
 
 from opis.model import Record
 from opis.search import SearchBackend
-from opis.search.names import WORD, add_variants, name_keys, text_name_keys, word_key
+from opis.search.names import (
+    _CAPITALISED_RUN,
+    TABLE,
+    WORD,
+    _spans,
+    add_variants,
+    name_keys,
+    text_name_keys,
+    word_key,
+    words_with_keys,
+)
 
 TRANSCRIPT = "wilson-transcript-33548"
 CABLE = "wilson-incoming-cable-16"
@@ -138,3 +148,30 @@ def test_variants_added_at_run_time() -> None:
     before = text_name_keys("Panjuschkin")
     add_variants("Panyushkin", ["Panjuschkin"])
     assert before != text_name_keys("Panjuschkin") == text_name_keys("Панюшкин")
+
+
+def _words_with_keys_by_segmenting_every_run(text: str, keys: set[str]) -> set[str]:
+    # The plain definition, which ``words_with_keys`` answers without segmenting
+    # runs that cannot hold a match.
+    found: set[str] = set()
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = WORD.findall(match.group())
+        for start, end, target in _spans(words, TABLE):
+            if keys.intersection(target):
+                found.update(words[start:end])
+    return found
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Stalin", "Сталин", "Mao Zedong", "Chiang Kai-shek", "Molotov", "Vyshinsky", "Quirino"],
+)
+def test_highlighted_name_words_are_those_of_the_plain_definition(
+    by_id: dict[str, Record], query: str
+) -> None:
+    keys = set(name_keys(WORD.findall(query)))
+    for record in (by_id[TRANSCRIPT], by_id[CABLE]):
+        text = record.body
+        expected = _words_with_keys_by_segmenting_every_run(text, keys)
+        assert words_with_keys(text, keys) == expected
+    assert words_with_keys(by_id[TRANSCRIPT].body, set(name_keys(["Stalin"])))  # not vacuous

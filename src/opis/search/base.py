@@ -94,6 +94,13 @@ class SearchBackend(Protocol):
     ) -> SearchResult:
         """Run a query; raises QuerySyntaxError for a bad query, SearchError for bad options."""
 
+    def generation(self) -> int:
+        """A value that changes with every commit, by this or any other process.
+
+        Answers computed from the index (search pages, facet counts) stay right while
+        it stays the same: the reading room caches them under it.
+        """
+
     def indexed_versions(self) -> dict[str, int]:
         """Record id -> store version the committed index holds."""
 

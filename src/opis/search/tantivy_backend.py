@@ -143,7 +143,7 @@ class TantivyBackend:
             self._index.register_tokenizer(name, text_analyzer(languages))
         self._local = threading.local()  # one query analyzer per thread (web workers)
         self._meta = tantivy_dir / "meta.json"
-        self._seen_meta = self._meta_stamp()
+        self._seen_meta = self.generation()
         self._index.register_tokenizer(KEY_ANALYZER, key_analyzer())
         marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
         self._ledger = VersionLedger(self.path / "versions.sqlite")
@@ -242,7 +242,7 @@ class TantivyBackend:
         tokens: list[str] = analyzers[name].analyze(names.fold_yo(text))
         return tokens
 
-    def _meta_stamp(self) -> int:
+    def generation(self) -> int:
         """Changes with every commit, by any process: the hash of tantivy's meta.json.
 
         Not its mtime: two commits within one clock tick (a few ms) can leave the same
@@ -255,7 +255,7 @@ class TantivyBackend:
 
     def _searcher(self) -> tantivy.Searcher:
         # Another process (an ingest) may have committed: pick up its segments.
-        stamp = self._meta_stamp()
+        stamp = self.generation()
         if stamp != self._seen_meta:
             self._seen_meta = stamp
             self._index.reload()

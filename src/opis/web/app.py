@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +18,7 @@ from opis.archive import open_archive
 from opis.web import api, connections, errors, oai, pages
 from opis.web.iiif import router as iiif_router
 from opis.web.library import Library
+from opis.web.response_cache import ResponseCache
 from opis.web.templating import STATIC
 
 DESCRIPTION = """\
@@ -60,7 +63,34 @@ def create_app(home: Path, *, search: bool = True, oai_batch: int = oai.BATCH_SI
     app.include_router(iiif_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _document_errors_as_400(app)
+    app.add_middleware(ResponseCache, generation=library.index_generation)
     return app
+
+
+HOME_VARIABLE = "OPIS_HOME"
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the archive named by ``$OPIS_HOME``: what each of ``opis serve
+    --workers N``'s processes builds (uvicorn imports it by name in each)."""
+    _nodelay_on_shared_sockets()
+    return create_app(Path(os.environ[HOME_VARIABLE]))
+
+
+def _nodelay_on_shared_sockets() -> None:
+    """Set TCP_NODELAY on every accepted connection, as a single process does.
+
+    With several workers uvicorn binds the socket itself, with protocol 0, and asyncio
+    sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP: Nagle's algorithm
+    and delayed ACKs then added 40 ms to every keep-alive response (bench/serve.py).
+    """
+    import asyncio.base_events
+
+    def set_nodelay(sock: socket.socket) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    asyncio.base_events._set_nodelay = set_nodelay  # type: ignore[attr-defined]
 
 
 def _document_errors_as_400(app: FastAPI) -> None:

@@ -167,6 +167,11 @@ class Library:
                 self._backend = self.archive.search_index()
             return self._backend
 
+    def index_generation(self) -> int | None:
+        """The search index's generation (see ``SearchBackend.generation``), or None."""
+        backend = self.search_backend()
+        return None if backend is None else backend.generation()
+
     def search(
         self,
         query: str,
@@ -252,19 +257,12 @@ class Library:
             records, fmt, collection_of=results.CollectionCache(self.store), url_for=url_for
         )
 
-    def remember(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, kept until the search index changes (a rendered search page)."""
-        backend = self.search_backend()
-        if backend is None:
-            return compute()
-        return self._cached(backend, ("remember", *key), compute)
-
     def _cached(
         self, backend: SearchBackend, key: tuple[Hashable, ...], compute: Callable[[], T]
     ) -> T:
         # The index generation (its meta file's stamp) is part of the key: a commit by
         # an ingest or a deletion makes every older answer unreachable.
-        generation = getattr(backend, "_meta_stamp", lambda: None)()
+        generation = backend.generation()
         full_key = (generation, *key)
         found = self._cache.get(full_key)
         if found is not None:

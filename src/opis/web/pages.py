@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, quote_plus, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL
 
 from opis.export import overview
@@ -167,15 +167,9 @@ def search_page(
     sort: Annotated[str, Query()] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
+    # Rendered pages are kept until the index changes by ``response_cache``.
     partial = request.headers.get("hx-request") == "true"
-
-    def render() -> tuple[int, bytes]:
-        response = _search_page(request, filters, q, sort, page, partial)
-        return response.status_code, bytes(response.body)
-
-    # The same URL gives the same page until the index changes: keep the rendered bytes.
-    status, body = library(request).remember(("search-page", str(request.url), partial), render)
-    return HTMLResponse(body, status_code=status)
+    return _search_page(request, filters, q, sort, page, partial)
 
 
 def _search_page(
