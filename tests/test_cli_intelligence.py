@@ -72,3 +72,25 @@ def test_a_curator_merges_a_candidate_into_an_authority(home: Path) -> None:
     assert merged["authority"]["id"] == JOINT
     result = CliRunner().invoke(app, ["merge-authorities", JOINT, JOINT, "--home", str(home)])
     assert result.exit_code == 1 and "cannot merge" in result.output
+
+
+def test_a_curator_splits_an_authority_then_undoes_it(home: Path) -> None:
+    stalin = "person/stalin-iosif-vissarionovich"
+    output = run(home, "split-authority", stalin, "Filippov", "Филиппов", "--name", "Filippov")
+    assert f"split {stalin}: Filippov, Филиппов -> person/curated/filippov" in output
+    assert "linked " in output  # the link pass ran with the new record
+    [filippov] = json.loads(run(home, "authority", "Филиппов", "--json"))
+    assert filippov["authority"]["id"] == "person/curated/filippov"
+    [still] = json.loads(run(home, "authority", "Сталин", "--json"))
+    assert still["authority"]["id"] == stalin
+    assert SEED in {d["record_id"] for d in still["documents"]}
+    listed = json.loads(run(home, "curations", "--json"))
+    assert [(c["action"], c.get("new_id")) for c in listed][-1] == (
+        "split",
+        "person/curated/filippov",
+    )
+    assert "undid split" in run(home, "undo-curation")
+    [back] = json.loads(run(home, "authority", "Filippov", "--json"))
+    assert back["authority"]["id"] == stalin
+    failed = CliRunner().invoke(app, ["split-authority", stalin, "Beria", "--home", str(home)])
+    assert failed.exit_code == 1 and "no name 'beria'" in failed.output

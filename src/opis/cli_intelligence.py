@@ -1,6 +1,7 @@
 """CLI commands for authorities and links: ``link``, ``authorities``, ``entities``,
-``authority``, ``refs``, ``thread``. Thin: the work is in ``opis.linking`` and
-``opis.connections``."""
+``authority``, ``refs``, ``thread``, and the curators' ``merge-authorities``,
+``split-authority``, ``correct-link``, ``curations``, ``undo-curation``. Thin: the
+work is in ``opis.linking``, ``opis.authorities.curation`` and ``opis.connections``."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -251,6 +252,76 @@ def register(app: typer.Typer) -> None:
         _sync_index(archive, [record_id])
         archive.close()
         out.print(f"{record_id} {field}[{index}] -> {wanted.id} ({wanted.name})", markup=False)
+
+    @app.command("split-authority")
+    def split_command(
+        authority_id: Annotated[str, typer.Argument(help="The authority that is two people.")],
+        names: Annotated[
+            list[str], typer.Argument(help="Its names that belong to the other person.")
+        ],
+        name: Annotated[
+            str | None, typer.Option(help="Preferred name of the new authority.")
+        ] = None,
+        home: HomeOption = None,
+        link: Annotated[bool, typer.Option(help="Run the link pass after.")] = True,
+    ) -> None:
+        """A curator's split: NAMES go to a new authority; documents are linked again."""
+        from opis.authorities.curation import CurationError, split_authority
+
+        archive = _open(home)
+        try:
+            new = split_authority(archive.links, authority_id, names, name=name)
+        except CurationError as exc:
+            archive.close()
+            err.print(f"error: cannot split {authority_id!r}: {exc}", markup=False)
+            raise typer.Exit(1) from exc
+        out.print(
+            f"split {authority_id}: {', '.join(names)} -> {new.id} ({new.name})", markup=False
+        )
+        if link:
+            _link(archive, full=False)
+        archive.close()
+
+    @app.command("curations")
+    def curations_command(home: HomeOption = None, as_json: JsonOption = False) -> None:
+        """Curators' merges and splits, oldest first (each applies again on every rebuild)."""
+        archive = _open(home)
+        done = archive.links.curations()
+        archive.close()
+        if as_json:
+            _json(
+                [
+                    {"id": c.id, "action": c.action, "created_at": c.created_at, **c.data}
+                    for c in done
+                ]
+            )
+            return
+        for c in done:
+            if c.action == "merge":
+                what = f"{c.data['source']} into {c.data['target']}"
+            else:
+                what = f"{c.data['authority']}: {', '.join(c.data['names'])} -> {c.data['new_id']}"
+            out.print(f"{c.id:4} {c.created_at[:19]} {c.action:5} {what}", markup=False)
+
+    @app.command("undo-curation")
+    def undo_command(
+        home: HomeOption = None,
+        link: Annotated[bool, typer.Option(help="Run the link pass after.")] = True,
+    ) -> None:
+        """Take back the most recent merge or split; documents are linked again."""
+        from opis.authorities.curation import CurationError, undo_last_curation
+
+        archive = _open(home)
+        try:
+            undone = undo_last_curation(archive.links)
+        except CurationError as exc:
+            archive.close()
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from exc
+        out.print(f"undid {undone.action} {undone.id}: {undone.data}", markup=False)
+        if link:
+            _link(archive, full=False)
+        archive.close()
 
 
 def _name_at(record: Any, field: str, index: int) -> str | None:

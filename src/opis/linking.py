@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opis.authorities.build import build_authorities
+from opis.authorities.curation import apply_curations
 from opis.authorities.linker import Linker
+from opis.authorities.names import authority_keys
 from opis.model import Authority, Placeholder, Record, ReferenceLink
 from opis.references.resolve import RecordKey, ReferenceResolver
 from opis.store.links import LinkStore, RecordLinks
@@ -79,7 +81,8 @@ def load_authorities(
     hsg_people = hsg_people or _existing(remembered.get("hsg-people"))
     pocom = pocom or _existing(remembered.get("hsg-pocom"))
     volumes = [c for c in store.iter_collections() if c.kind == "frus-volume"]
-    built = build_authorities(hsg_people, pocom, volumes)
+    # Curators' merges and splits of reference authorities apply to each new build.
+    built = apply_curations(build_authorities(hsg_people, pocom, volumes), links.curations())
     links.put_authorities([(a, authority_keys(a)) for a in built])
     seeds = {"hsg-people": str(hsg_people or ""), "hsg-pocom": str(pocom or "")}
     links.set_state(SEEDS_STATE, json.dumps(seeds))
@@ -88,15 +91,6 @@ def load_authorities(
 
 def _existing(path: str | None) -> Path | None:
     return Path(path) if path and Path(path).is_dir() else None
-
-
-def authority_keys(authority: Authority) -> list[str]:
-    from opis.authorities.names import lookup_keys
-
-    keys: list[str] = []
-    for name in [authority.name, *(n.name for n in authority.names)]:
-        keys.extend(lookup_keys(name, authority.kind))
-    return keys
 
 
 def _authority_hash(authorities: Sequence[Authority]) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from opis.model import Authority
 from opis.search.names import WORD, name_keys, prefix_key
 
 DATA = Path(__file__).with_name("data")
@@ -277,3 +278,11 @@ def name_slug(name: str) -> str:
             given.pop(0)
         words += given
     return slug(" ".join(words)) or slug(name)
+
+
+def authority_keys(authority: Authority) -> list[str]:
+    """The lookup keys of every name of an authority (what ``find_authorities`` matches)."""
+    keys: list[str] = []
+    for name in [authority.name, *(n.name for n in authority.names)]:
+        keys.extend(lookup_keys(name, authority.kind))
+    return keys

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -39,6 +40,18 @@ class AuthorityDocument:
     record_id: str
     mentions: int
     """How many of the record's names point at the authority."""
+
+
+@dataclass(frozen=True)
+class Curation:
+    """A curator's decision on authorities, applied again whenever they are rebuilt."""
+
+    id: int
+    action: str
+    """``merge`` ({"source", "target"}) or ``split`` ({"authority", "names", "new_id",
+    "name"}): see ``opis.authorities.curation``."""
+    data: dict[str, Any]
+    created_at: str
 
 
 def _dumps(model: Authority | Placeholder) -> str:
@@ -139,7 +152,62 @@ class LinkStore:
         with self.engine.begin() as conn:
             moved = self._repoint(conn, source.id, target.id)
             self._put_authority(conn, source.model_copy(update={"merged_into": target.id}), (), now)
+            self._add_curation(conn, "merge", {"source": source.id, "target": target.id}, now)
         return moved
+
+    # -- curations -----------------------------------------------------------
+
+    def curations(self) -> list[Curation]:
+        """Curators' merges and splits, oldest first (the order they apply in)."""
+        t = schema.curations
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t).order_by(t.c.id)).all()
+        return [Curation(r.id, r.action, json.loads(r.data), r.created_at) for r in rows]
+
+    def curate(
+        self,
+        action: str,
+        data: dict[str, Any],
+        put: Sequence[tuple[Authority, Iterable[str]]],
+        *,
+        repoint: dict[str, str] | None = None,
+    ) -> int:
+        """Record a curation and write the authorities it changed; one transaction."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            for authority, keys in put:
+                self._put_authority(conn, authority, keys, now)
+            for old, new in (repoint or {}).items():
+                self._repoint(conn, old, new)
+            return self._add_curation(conn, action, data, now)
+
+    def undo_curation(
+        self,
+        curation_id: int,
+        put: Sequence[tuple[Authority, Iterable[str]]],
+        *,
+        delete: Sequence[str] = (),
+        repoint: dict[str, str] | None = None,
+    ) -> None:
+        """Forget a curation, writing the authorities as they are without it; one transaction."""
+        t, names = schema.authorities, schema.authority_names
+        now = utcnow()
+        with self.engine.begin() as conn:
+            for old, new in (repoint or {}).items():
+                self._repoint(conn, old, new)
+            for authority_id in delete:
+                conn.execute(names.delete().where(names.c.authority_id == authority_id))
+                conn.execute(t.delete().where(t.c.id == authority_id))
+            for authority, keys in put:
+                self._put_authority(conn, authority, keys, now)
+            conn.execute(schema.curations.delete().where(schema.curations.c.id == curation_id))
+
+    def _add_curation(self, conn: Connection, action: str, data: dict[str, Any], now: str) -> int:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        result = conn.execute(
+            schema.curations.insert().values(action=action, data=text, created_at=now)
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def _repoint(self, conn: Connection, old: str, new: str) -> int:
         links = schema.entity_links
