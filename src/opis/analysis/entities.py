@@ -374,8 +374,12 @@ def _never_a_name(key: str) -> bool:
 # Finding entities.
 
 
-def script_of(text: str) -> str:
-    """``ru`` when most letters are Cyrillic, else ``en``."""
+def _pipeline_language(text: str) -> str:
+    """``ru`` when most letters are Cyrillic, else ``en``: which NER pipeline reads it.
+
+    Unlike ``language.guess_language`` it always answers: a paragraph of three
+    letters still goes to one pipeline or the other.
+    """
     cyrillic = latin = 0
     for char in text[:2000]:
         if "\u0400" <= char <= "\u04ff":
@@ -392,7 +396,7 @@ def _chunks(text: str, language: str | None) -> Iterator[tuple[int, int, str]]:
     chunk_start, chunk_language = 0, None
     for end in bounds:
         paragraph = text[start:end]
-        paragraph_language = language or script_of(paragraph)
+        paragraph_language = language or _pipeline_language(paragraph)
         if chunk_language is not None and (
             paragraph_language != chunk_language or end - chunk_start > CHUNK_CHARS
         ):
