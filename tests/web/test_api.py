@@ -163,6 +163,8 @@ def test_listing_by_collection(site: Site) -> None:
         ("/api/search?q=Stalin&limit=-1", 400, "limit"),
         ("/api/search?q=date:xyz", 400, "bad date 'xyz'"),
         ("/api/search?q=Stalin&sort=title", 400, "sort"),
+        ("/api/search?q=Stalin&cursor=%25%25not-base64", 400, "invalid cursor"),
+        ("/api/search?q=Stalin&cursor=eyJvIjoxLCJsIjoieCIsInEiOiJ5In0", 400, "another search"),
         ("/api/collections/no-such-volume", 404, "no collection with id 'no-such-volume'"),
     ],
 )
@@ -193,7 +195,7 @@ def test_search_api_finds_the_seed(site: Site) -> None:
     response = site.client.get("/api/search", params={"q": "Shtykov", "facet": ["type"]})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"total", "hits", "facets"}
+    assert set(body) == {"total", "hits", "facets", "next_cursor", "next"}
     assert SEED_ID in [hit["id"] for hit in body["hits"]]
     assert "<b>" in body["hits"][0]["snippet"]
     assert "type" in body["facets"]
@@ -245,3 +247,57 @@ def test_collections(site: Site) -> None:
     volume = site.client.get("/api/collections/frus1917-72PubDip").json()
     assert volume["kind"] == "frus-volume"
     assert volume["metadata"]["editors"][0]["name"] == "Aaron W. Marrs"
+
+
+def all_pages(client: TestClient, params: dict[str, str | int]) -> list[list[str]]:
+    pages: list[list[str]] = []
+    body = client.get("/api/search", params=params).json()
+    while True:
+        pages.append([hit["id"] for hit in body["hits"]])
+        if body["next_cursor"] is None:
+            assert body["next"] is None
+            return pages
+        assert f"cursor={body['next_cursor']}" in body["next"]
+        body = client.get(body["next"]).json()
+
+
+def test_search_pages_follow_cursors_to_the_end(site: Site) -> None:
+    whole = site.client.get("/api/search", params={"q": "information", "limit": 100}).json()
+    assert 20 < whole["total"] <= 100
+    pages = all_pages(site.client, {"q": "information", "limit": 7})
+    assert [len(p) for p in pages[:-1]] == [7] * (len(pages) - 1)
+    assert [i for page in pages for i in page] == [hit["id"] for hit in whole["hits"]]
+    first = site.client.get("/api/search", params={"q": "information", "limit": 7}).json()
+    other = {"q": "information", "sort": "date", "cursor": first["next_cursor"]}
+    refused = site.client.get("/api/search", params=other)
+    assert refused.status_code == 400 and "another search" in refused.json()["error"]
+    both = site.client.get(
+        "/api/search", params={"q": "information", "cursor": first["next_cursor"], "offset": 7}
+    )
+    assert both.status_code == 400 and "not both" in both.json()["error"]
+
+
+def test_a_search_cursor_stays_right_when_records_go_before_it(
+    corpus: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    archive = open_archive(home)
+    volume = corpus / DFAT[0].parent
+    paths = sorted(volume.glob("*.md"))[:40]
+    assert not ingest(archive.store, paths, analyse=False).failed
+    archive.search_index().close()
+    archive.close()
+    params: dict[str, str | int] = {"q": "Indonesia", "sort": "date", "limit": 5}
+    with TestClient(create_app(home)) as client:
+        before = [i for page in all_pages(client, params) for i in page]
+        assert len(before) > 12
+        first = client.get("/api/search", params=params).json()
+        assert [hit["id"] for hit in first["hits"]] == before[:5]
+        archive = open_archive(home)
+        for gone in before[:2]:  # two hits of the page already served
+            assert archive.store.delete(gone)
+        archive.search_index().close()
+        archive.close()
+        second = client.get(first["next"]).json()
+        # An offset would now skip two hits; the cursor goes on after the last one served.
+        assert [hit["id"] for hit in second["hits"]] == before[5:10]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -164,13 +164,27 @@ def search_documents(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     facet: Annotated[list[str] | None, Query(description="Fields to count by")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(description="next_cursor of the previous page (instead of offset)"),
+    ] = None,
 ) -> JSONResponse:
     if not q.strip():
         raise BadRequest("q is required")
-    result = library(request).search(q, facets=facet or (), sort=sort, limit=limit, offset=offset)
-    if result is None:
+    page = library(request).search_page(
+        q, facets=facet or (), sort=sort, limit=limit, offset=offset, cursor=cursor
+    )
+    if page is None:
         return JSONResponse({"error": "search is not available"}, status_code=503)
-    return JSONResponse(result.to_json())
+    next_url = None
+    if page.next_cursor:
+        kept = [
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "offset")
+        ]
+        next_url = str(request.url.replace(query=urlencode([*kept, ("cursor", page.next_cursor)])))
+    body = {**page.result.to_json(), "next_cursor": page.next_cursor, "next": next_url}
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    return JSONResponse(body, headers=headers)
 
 
 # -- a whole result: export, timeline, network ------------------------------------

@@ -1,7 +1,9 @@
-"""Opaque page cursors for ``/api/documents``: where the next page starts.
+"""Opaque page cursors for ``/api/documents`` and ``/api/search``: where the next
+page starts.
 
-A cursor holds the offset of the next row and the id of the last row served,
-base64url-encoded JSON; a client treats it as an opaque string.
+A cursor holds the offset of the next row, the id of the last row served and what
+the listing was (a collection, or a fingerprint of the query), base64url-encoded
+JSON; a client treats it as an opaque string.
 """
 
 from __future__ import annotations
@@ -21,10 +23,14 @@ class Cursor:
     offset: int
     last_id: str
     collection: str | None = None
+    query: str | None = None
+    """Fingerprint of the search (query and sort) the cursor pages through."""
 
 
 def encode(cursor: Cursor) -> str:
-    data = {"o": cursor.offset, "l": cursor.last_id, "c": cursor.collection}
+    data: dict[str, object] = {"o": cursor.offset, "l": cursor.last_id, "c": cursor.collection}
+    if cursor.query is not None:
+        data["q"] = cursor.query
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
@@ -34,10 +40,11 @@ def decode(text: str) -> Cursor:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         data = json.loads(raw.decode("utf-8"))
         offset, last_id, collection = data["o"], data["l"], data.get("c")
+        query = data.get("q")
     except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise BadCursor(f"invalid cursor {text!r}") from exc
     if not isinstance(offset, int) or offset < 0 or not isinstance(last_id, str):
         raise BadCursor(f"invalid cursor {text!r}")
-    if collection is not None and not isinstance(collection, str):
+    if any(v is not None and not isinstance(v, str) for v in (collection, query)):
         raise BadCursor(f"invalid cursor {text!r}")
-    return Cursor(offset, last_id, collection)
+    return Cursor(offset, last_id, collection, query)

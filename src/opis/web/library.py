@@ -7,6 +7,8 @@ in ``opis.store``, ``opis.export.citations`` and ``opis.search``.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import mimetypes
 import threading
 from collections import OrderedDict
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 MAX_LIMIT = 500
+CURSOR_WINDOW = 50
+"""How far (in hits) a cursor's last hit is looked for when the index changed."""
 CACHE_SIZE = 2048
 """Search answers kept per process (a few KB each)."""
 # tantivy allocates room for offset + limit hits: a huge offset aborts the process.
@@ -45,6 +49,12 @@ class BadRequest(ValueError):
 @dataclass(frozen=True)
 class DocumentPage:
     items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    result: SearchResult
     next_cursor: str | None
 
 
@@ -206,6 +216,71 @@ class Library:
             ),
         )
 
+    def search_page(
+        self,
+        query: str,
+        *,
+        facets: Sequence[str] = (),
+        sort: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+        cursor: str | None = None,
+    ) -> SearchPage | None:
+        """One page of hits and the cursor of the next (None on the last page).
+
+        A cursor carries the id of the last hit served: when the index changed since
+        (records added, deleted or re-ranked before it), the page starts right after
+        that hit wherever it now stands, so paging neither repeats nor skips hits
+        near the cut.
+        """
+        fingerprint = _fingerprint(query, sort)
+        start, last_id = offset, None
+        if cursor is not None:
+            if offset:
+                raise BadRequest("give a cursor or an offset, not both")
+            try:
+                position = decode(cursor)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from exc
+            if position.query != fingerprint or position.offset < 1:
+                raise BadRequest("the cursor belongs to another search (q or sort differ)")
+            start, last_id = position.offset, position.last_id
+        if last_id is None:
+            result = self.search(query, facets=facets, sort=sort, limit=limit, offset=start)
+            if result is None:
+                return None
+        else:
+            found = self._after(query, facets, sort, limit, start, last_id)
+            if found is None:
+                return None
+            start, result = found
+        end = start + len(result.hits)
+        more = bool(result.hits) and end < result.total
+        next_cursor = encode(Cursor(end, result.hits[-1].id, query=fingerprint)) if more else None
+        return SearchPage(result, next_cursor)
+
+    def _after(
+        self, query: str, facets: Sequence[str], sort: str, limit: int, start: int, last_id: str
+    ) -> tuple[int, SearchResult] | None:
+        """(offset, page) of the ``limit`` hits after ``last_id``, expected at ``start - 1``."""
+        from opis.search import SearchResult
+
+        result = self.search(query, facets=facets, sort=sort, limit=limit + 1, offset=start - 1)
+        if result is None:
+            return None
+        if not (result.hits and result.hits[0].id == last_id):
+            # The index changed: look for the last hit served near where it was.
+            low = max(0, start - 1 - CURSOR_WINDOW)
+            window = self.search(query, sort=sort, limit=2 * CURSOR_WINDOW + limit, offset=low)
+            ids = [hit.id for hit in window.hits] if window is not None else []
+            if window is not None and last_id in ids:
+                at = ids.index(last_id) + 1
+                return low + at, SearchResult(
+                    result.total, window.hits[at : at + limit], result.facets
+                )
+            # It is gone: the page goes on from the same place.
+        return start, SearchResult(result.total, result.hits[1:], result.facets)
+
     def timeline(
         self,
         query: str,
@@ -280,6 +355,12 @@ class Library:
             if callable(close):
                 close()
         self.archive.close()
+
+
+def _fingerprint(query: str, sort: str) -> str:
+    """A short fixed-length mark of a search, so a cursor is not used for another."""
+    digest = hashlib.sha256(json.dumps([query, sort]).encode("utf-8")).hexdigest()
+    return digest[:16]
 
 
 def _frozen(filters: Mapping[str, Sequence[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:

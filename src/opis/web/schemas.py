@@ -51,3 +51,9 @@ class SearchOut(BaseModel):
     total: int
     hits: list[SearchHitOut]
     facets: dict[str, list[FacetValueOut]]
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as ``cursor`` (with the same q and sort) for the next page; "
+        "null on the last page. Stays valid while the archive changes.",
+    )
+    next: str | None = Field(default=None, description="URL of the next page.")
