@@ -30,6 +30,8 @@ class LinkedName:
     confidence: float | None
     method: str | None
     origin: str | None = None
+    end: int | None = None
+    """Where the name ends in the body (with ``position``, for mentions)."""
 
 
 @dataclass
@@ -83,7 +85,7 @@ def record_entities(store: SqlStore, links: LinkStore, record: Record) -> list[L
         return authorities[authority_id]
 
     def add(text: str, type_: str, field_name: str, index: int, position: int | None,
-            origin: str | None) -> None:  # fmt: skip
+            origin: str | None, end: int | None = None) -> None:  # fmt: skip
         link = by_place.get((field_name, index))
         found = authority(link.authority_id) if link else None
         names.append(
@@ -98,6 +100,7 @@ def record_entities(store: SqlStore, links: LinkStore, record: Record) -> list[L
                 confidence=link.confidence if link else None,
                 method=link.method if link else None,
                 origin=origin,
+                end=end,
             )
         )
 
@@ -108,7 +111,10 @@ def record_entities(store: SqlStore, links: LinkStore, record: Record) -> list[L
         if event.agent:
             add(event.agent, "person", "transmission", index, None, "header")
     for index, mention in enumerate(record.mentions):
-        add(mention.text, mention.type, "mentions", index, mention.position, mention.origin)
+        end = mention.end
+        if end is None and mention.position is not None:
+            end = mention.position + len(mention.text)
+        add(mention.text, mention.type, "mentions", index, mention.position, mention.origin, end)
     return names
 
 

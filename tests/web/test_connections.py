@@ -85,3 +85,51 @@ def test_similar_is_empty_until_embedded(site: Site) -> None:
     response = site.client.get(f"/api/documents/{SEED_ID}/similar")
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+def test_names_and_references_are_links_in_the_running_text(site: Site) -> None:
+    import lxml.html
+
+    page = lxml.html.fromstring(site.client.get(f"/documents/{SEED_ID}").text)
+    body = site.client.get(f"/api/documents/{SEED_ID}").json()["body"]
+    links = page.cssselect("section.text a")
+    by_text = {a.text_content(): a for a in links}
+    assert by_text["STALIN"].get("href").endswith(f"/authorities/{STALIN}")
+    assert by_text["STALIN"].get("class") == "name-person"
+    assert by_text["Molotov"].get("title") == "Molotov, Vyacheslav Mikhailovich"
+    # Two documents named at once: the link goes to the entry listing both.
+    shtykov = by_text["Shtykov’s telegrams Nos. 663 and 669"]
+    anchor = shtykov.get("href").removeprefix("#")
+    assert anchor.startswith("ref-")
+    entry = page.get_element_by_id(anchor)
+    assert "/placeholders/ref/telegram/shtykov/663" in lxml.html.tostring(entry, encoding=str)
+    letter = by_text["V.M. Molotov’s letter of 4 September"]
+    assert letter.get("class") == "ref-gap"
+    assert letter.get("href").endswith("/placeholders/ref/letter/molotov/1947-09-04")
+    assert "not held" in letter.get("title")
+    # Every link is a stretch of the body, and the text reads as before.
+    assert all(a.text_content() in body for a in links)
+    text = " ".join(page.cssselect("section.text")[0].text_content().split())
+    assert "Shtykov’s telegrams Nos. 663 and 669" in text
+
+
+def test_the_document_page_tag_follows_its_links(site: Site) -> None:
+    from opis.archive import open_archive
+    from opis.model import EntityLink
+
+    first = site.client.get(f"/documents/{SEED_ID}")
+    tag = first.headers["etag"]
+    again = site.client.get(f"/documents/{SEED_ID}", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    archive = open_archive(site.home)
+    try:
+        [link] = [
+            link
+            for link in archive.links.entity_links(SEED_ID)
+            if link.field == "mentions" and link.text == "STALIN"
+        ]
+        archive.links.set_link(EntityLink(**{**link.model_dump(), "authority_id": STALIN}))
+    finally:
+        archive.close()
+    changed = site.client.get(f"/documents/{SEED_ID}", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import lxml.html
 from lxml.html import HtmlElement
 
-from tests.web.conftest import SEED_ID, Site
+from tests.web.conftest import FRUS, SEED_ID, Site
 
 
 def page(site: Site, url: str, status: int = 200) -> HtmlElement:
@@ -202,3 +203,38 @@ def test_a_bad_query_is_explained_on_the_search_page(site: Site) -> None:
     doc = page(site, "/search?q=date:xyz", status=400)
     assert "bad date 'xyz'" in text(doc.cssselect("p.error")[0])
     assert doc.cssselect("input#q")[0].get("value") == "date:xyz"
+
+
+def test_text_links_never_cross_markers_or_each_other(corpus: Path) -> None:
+    from opis.model import Record
+    from opis.readers.base import make_source
+    from opis.readers.frus_tei import read_frus_tei
+    from opis.web import view
+
+    path = corpus / FRUS
+    raw = path.read_bytes()
+    record = next(
+        r
+        for r in read_frus_tei(raw, make_source(raw, path.name, "frus-tei"))
+        if isinstance(r, Record)
+        and any(f.position and f.position > 40 for f in r.footnotes)
+        and "\n" not in r.body[:40]  # the first links below stay inside one paragraph
+    )
+    marker = next(f.position for f in record.footnotes if f.position and f.position > 40)
+    links = [
+        view.TextLink(0, 12, "/a", "first", "name-person"),
+        view.TextLink(5, 20, "/b", "overlaps the first", "name-place"),
+        view.TextLink(0, 30, "/c", "longest at its start", "ref"),
+        view.TextLink(marker - 3, marker + 3, "/d", "crosses a footnote marker", "ref"),
+        view.TextLink(len(record.body) - 1, len(record.body) + 5, "/e", "past the end", "ref"),
+    ]
+    pieces = [p for para in view.paragraphs(record, links) for p in para.pieces]
+    shown = [(p.href, p.text) for p in pieces if p.kind == "link"]
+    assert shown == [("/c", record.body[0:30])]
+    plain = view.paragraphs(record)
+    assert "".join(p.text for para in plain for p in para.pieces if p.kind == "text") == "".join(
+        p.text
+        for para in view.paragraphs(record, links)
+        for p in para.pieces
+        if p.kind in ("text", "link")
+    )

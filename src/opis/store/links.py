@@ -9,7 +9,9 @@ curator's decisions (method ``curator``) survive every later pass.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,16 +60,33 @@ def _dumps(model: Authority | Placeholder) -> str:
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
+CHANGED_STATE = "changed"
+"""link_state key: a new random value with every write (see ``LinkStore.generation``)."""
+
+
 class LinkStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    def generation(self) -> str:
+        """Changes with every write here (links, authorities, curations, embeddings), by
+        any process: a document page shows these, so its ETag carries this."""
+        return self.state(CHANGED_STATE) or ""
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+            t = schema.link_state
+            conn.execute(t.delete().where(t.c.key == CHANGED_STATE))
+            conn.execute(t.insert().values(key=CHANGED_STATE, value=uuid.uuid4().hex))
 
     # -- authorities --------------------------------------------------------
 
     def put_authorities(self, items: Sequence[tuple[Authority, Iterable[str]]]) -> int:
         """Insert or replace authorities with their lookup name keys; one transaction."""
         now = utcnow()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for authority, keys in items:
                 self._put_authority(conn, authority, keys, now)
         return len(items)
@@ -149,7 +168,7 @@ class LinkStore:
         if source is None or target is None:
             raise KeyError(source_id if source is None else target_id)
         now = utcnow()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             moved = self._repoint(conn, source.id, target.id)
             self._put_authority(conn, source.model_copy(update={"merged_into": target.id}), (), now)
             self._add_curation(conn, "merge", {"source": source.id, "target": target.id}, now)
@@ -174,7 +193,7 @@ class LinkStore:
     ) -> int:
         """Record a curation and write the authorities it changed; one transaction."""
         now = utcnow()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for authority, keys in put:
                 self._put_authority(conn, authority, keys, now)
             for old, new in (repoint or {}).items():
@@ -192,7 +211,7 @@ class LinkStore:
         """Forget a curation, writing the authorities as they are without it; one transaction."""
         t, names = schema.authorities, schema.authority_names
         now = utcnow()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for old, new in (repoint or {}).items():
                 self._repoint(conn, old, new)
             for authority_id in delete:
@@ -220,7 +239,7 @@ class LinkStore:
         """A curator's correction of one mention's authority (kept by later link passes)."""
         row = link.model_copy(update={"method": CURATOR, "confidence": 1.0}).model_dump()
         links = schema.entity_links
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 links.delete().where(
                     links.c.record_id == link.record_id,
@@ -240,7 +259,7 @@ class LinkStore:
         now = utcnow()
         entities, refs = schema.entity_links, schema.reference_links
         ledger = schema.link_ledger
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for item in batch:
                 curated = {
                     (f, m)
@@ -279,7 +298,7 @@ class LinkStore:
         """Drop every link from records the store no longer has (curator links too)."""
         if not record_ids:
             return
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for table in (schema.entity_links, schema.reference_links, schema.link_ledger):
                 conn.execute(table.delete().where(table.c.record_id.in_(record_ids)))
 
@@ -431,7 +450,7 @@ class LinkStore:
 
     def set_state(self, key: str, value: str) -> None:
         t = schema.link_state
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(t.delete().where(t.c.key == key))
             conn.execute(t.insert().values(key=key, value=value))
 
@@ -442,7 +461,7 @@ class LinkStore:
         if not rows:
             return
         t = schema.embeddings
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(t.delete().where(t.c.record_id.in_([r[0] for r in rows])))
             conn.execute(
                 t.insert(),
@@ -477,5 +496,5 @@ class LinkStore:
         if not ids:
             return
         t = schema.embeddings
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(t.delete().where(t.c.record_id.in_(list(ids))))

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from opis import connections
 from opis.model import Authority, Record
+from opis.web import view
 from opis.web.api import library
 from opis.web.library import NotFound
 from opis.web.templating import templates
@@ -261,6 +262,7 @@ def document_connections(request: Request, record: Record) -> dict[str, Any]:
                 entry["forms"].append(name.text)
     refs = connections.record_references(lib.store, links, record)
     return {
+        "text_links": text_links(request, record, names, refs.outgoing),
         "linked_names": sorted(linked.values(), key=lambda e: (e["type"], e["name"] or "")),
         "references": refs.outgoing,
         "cited_by": refs.incoming,
@@ -269,3 +271,51 @@ def document_connections(request: Request, record: Record) -> dict[str, Any]:
         "in_thread": bool(refs.incoming)
         or any("record_id" in t for ref in refs.outgoing for t in ref.targets),
     }
+
+
+def text_links(
+    request: Request,
+    record: Record,
+    names: list[connections.LinkedName],
+    references: list[connections.ReferenceView],
+) -> list[view.TextLink]:
+    """The body's linked names and resolved references, as links in the running text.
+
+    A name goes to its authority; a reference to the document it names, or to the
+    "not held" page of its placeholder; a reference naming several documents
+    ("telegrams Nos. 663 and 669") to its entry under "Documents referred to".
+    """
+    found: list[view.TextLink] = []
+    body = record.body
+    for name in names:
+        if name.field != "mentions" or not name.authority_id or name.position is None:
+            continue
+        end = name.end if name.end is not None else name.position + len(name.text)
+        if body[name.position : end] != name.text:
+            continue  # a mention from the markup whose offsets are not the body's
+        title = name.authority_name or name.authority_id
+        if name.status == "candidate":
+            title += " (candidate authority)"
+        href = str(request.url_for("authority_page", authority_id=name.authority_id))
+        found.append(view.TextLink(name.position, end, href, title, f"name-{name.type}"))
+    for index, reference in enumerate(references):
+        start = reference.position
+        if start is None or not reference.targets:
+            continue
+        end = start + len(reference.text)
+        if body[start:end] != reference.text:
+            continue
+        if len(reference.targets) > 1:
+            href, title, css = f"#ref-{index}", f"{len(reference.targets)} documents", "ref"
+        else:
+            [target] = reference.targets
+            if target.get("record_id"):
+                href = str(request.url_for("document_page", record_id=target["record_id"]))
+                title, css = target.get("title") or target["record_id"], "ref"
+            else:
+                href = str(
+                    request.url_for("placeholder_page", placeholder_id=target["placeholder_id"])
+                )
+                title, css = f"{target.get('label')} (not held)", "ref-gap"
+        found.append(view.TextLink(start, end, href, title, css))
+    return found

@@ -14,6 +14,7 @@ from opis.export import overview
 from opis.web import view
 from opis.web.api import FILTER_NAMES, Filters, document_url, library
 from opis.web.conditional import cache_headers, etag, last_modified, not_modified
+from opis.web.connections import document_connections
 from opis.web.library import BadRequest
 from opis.web.templating import templates
 
@@ -131,13 +132,17 @@ def browse(
 def document_page(request: Request, record_id: str) -> Response:
     lib = library(request)
     stored = lib.document(record_id)
-    tag, modified = etag(stored, "html"), last_modified(stored)
+    # The page also shows links, citers and related documents, which change
+    # without the record: the tag follows every write to them too.
+    links_state = lib.archive.links.generation()[:12]
+    tag, modified = etag(stored, f"html-{links_state}"), last_modified(stored)
     headers = cache_headers(tag, modified)
     if not_modified(request, tag, modified):
         return Response(status_code=304, headers=headers)
     record = stored.record
     collection = lib.collection_of(record)
     url = document_url(request, record_id)
+    conn = document_connections(request, record)
     return templates.TemplateResponse(
         request,
         "document.html",
@@ -147,7 +152,8 @@ def document_page(request: Request, record_id: str) -> Response:
             "collection": collection,
             "page_url": url,
             "date_text": view.display_date(record),
-            "paragraphs": view.paragraphs(record),
+            "paragraphs": view.paragraphs(record, conn["text_links"]),
+            "conn": conn,
             "citation_parts": view.citation_parts(record.citation) if record.citation else [],
             "other_citations": [(c, view.citation_parts(c)) for c in record.other_citations],
             "citations": lib.citations(record, url=url),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from fastapi.templating import Jinja2Templates
@@ -14,12 +13,6 @@ from opis.web import view
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-
-
-def _document_connections(request: Any, record: Any) -> dict[str, Any]:
-    from opis.web.connections import document_connections
-
-    return document_connections(request, record)
 
 
 def _environment() -> jinja2.Environment:
@@ -39,7 +32,6 @@ def _environment() -> jinja2.Environment:
     env.filters["fnlabel"] = view.footnote_label
     env.filters["paragraphs"] = view.text_paragraphs
     env.globals["FORMAT_LABELS"] = FORMAT_LABELS
-    env.globals["document_connections"] = _document_connections
     return env
 
 

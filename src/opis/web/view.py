@@ -5,9 +5,11 @@ Templates only loop over what these return; nothing here touches the store.
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlencode
@@ -18,7 +20,7 @@ from opis.analysis.dates import MONTH_NAMES
 from opis.export.citations import FORMATS, csl_name, edtf_to_csl_date, name_text
 from opis.model import Annotation, Citation, Collection, Person, Record
 
-PieceKind = Literal["text", "footnote", "page"]
+PieceKind = Literal["text", "link", "footnote", "page"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,22 @@ class Piece:
     """The running text, a footnote's label, or a page label."""
     key: str = ""
     """The footnote key the marker links to."""
+    href: str = ""
+    """Where a ``link`` piece goes: an authority, a document, a placeholder."""
+    title: str = ""
+    css: str = ""
+    """A link's class: ``name-person``, ``name-place``, ``name-org``, ``ref``, ``ref-gap``."""
+
+
+@dataclass(frozen=True)
+class TextLink:
+    """A stretch of the body (``start``..``end``) shown as a link."""
+
+    start: int
+    end: int
+    href: str
+    title: str
+    css: str
 
 
 @dataclass
@@ -56,12 +74,13 @@ def footnote_label(key: str) -> str:
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
 
-def paragraphs(record: Record) -> list[Paragraph]:
+def paragraphs(record: Record, links: Sequence[TextLink] = ()) -> list[Paragraph]:
     """The body split at blank lines, with footnote markers and page starts in place.
 
     A marginal note goes with the paragraph holding its ``position`` (or the next
     one when it stood between two paragraphs); page starts and footnote markers
-    are placed at their offsets.
+    are placed at their offsets; ``links`` turn their stretch of text into a link
+    (one that would cross a marker, a paragraph break or another link is left out).
     """
     body = record.body
     spans: list[tuple[int, int]] = []
@@ -91,8 +110,9 @@ def paragraphs(record: Record) -> list[Paragraph]:
             marks[home(page.offset)].append(
                 _Mark(page.offset, "page", page.label or str(page.number))
             )
+    chosen = _non_overlapping(links, len(body))
     result = [
-        Paragraph(pieces=_pieces(body, begin, end, sorted(m, key=_mark_order)))
+        Paragraph(pieces=_pieces(body, begin, end, sorted(m, key=_mark_order), chosen))
         for (begin, end), m in zip(spans, marks, strict=True)
     ]
     for annotation in sorted(record.annotations, key=lambda a: (a.position, a.order)):
@@ -104,21 +124,63 @@ def _mark_order(mark: _Mark) -> tuple[int, bool]:
     return (mark.position, mark.kind != "page")
 
 
-def _pieces(body: str, begin: int, end: int, marks: list[_Mark]) -> list[Piece]:
+def _pieces(
+    body: str, begin: int, end: int, marks: list[_Mark], links: list[TextLink]
+) -> list[Piece]:
     pieces: list[Piece] = []
     cursor = begin
     for mark in marks:
         at = min(max(mark.position, begin), end)
         if at > cursor:
-            pieces.append(
-                Piece("text", body[cursor:at].rstrip(" ") if mark.length else body[cursor:at])
-            )
+            stop = cursor + len(body[cursor:at].rstrip(" ")) if mark.length else at
+            pieces += _linked(body, cursor, stop, links)
             cursor = at
         pieces.append(Piece(mark.kind, mark.text, mark.key))
         cursor = max(cursor, min(at + mark.length, end))
     if end > cursor:
+        pieces += _linked(body, cursor, end, links)
+    return pieces
+
+
+def _linked(body: str, begin: int, end: int, links: list[TextLink]) -> list[Piece]:
+    """Text pieces of ``body[begin:end]``, with the links wholly inside it as links."""
+    pieces: list[Piece] = []
+    cursor = begin
+    for link in links[bisect.bisect_left(links, begin, key=_start) :]:
+        if link.start >= end:
+            break
+        if link.end > end:
+            continue
+        if link.start > cursor:
+            pieces.append(Piece("text", body[cursor : link.start]))
+        pieces.append(
+            Piece(
+                "link", body[link.start : link.end], href=link.href, title=link.title, css=link.css
+            )
+        )
+        cursor = link.end
+    if end > cursor:
         pieces.append(Piece("text", body[cursor:end]))
     return pieces
+
+
+def _start(link: TextLink) -> int:
+    return link.start
+
+
+def _non_overlapping(links: Sequence[TextLink], length: int) -> list[TextLink]:
+    """Links in text order, no two overlapping: at each place the longest wins
+    (the reference "Shtykov's telegrams Nos. 663 and 669" over the name in it)."""
+    ordered = sorted(
+        (link for link in links if 0 <= link.start < link.end <= length),
+        key=lambda link: (link.start, -(link.end - link.start)),
+    )
+    chosen: list[TextLink] = []
+    for link in ordered:
+        if chosen and link.start < chosen[-1].end:
+            continue
+        chosen.append(link)
+    return chosen
 
 
 def person_label(person: Person) -> str:
