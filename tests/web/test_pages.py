@@ -6,8 +6,10 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import lxml.html
+import pytest
 from lxml.html import HtmlElement
 
+from opis.web import pages
 from tests.web.conftest import FRUS, SEED_ID, Site
 
 
@@ -176,6 +178,53 @@ def test_browse_lists_collections_and_pages_through_documents(site: Site) -> Non
     ]
     page(site, "/browse?collection=nope", status=404)
     page(site, "/browse?cursor=garbage", status=400)
+
+
+def test_browse_by_year_repository_and_fond(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = page(site, "/browse")
+    headings = [h.text_content() for h in doc.cssselect("h2")]
+    assert {"By year", "By repository", "By fond or series"} <= set(headings)
+    fonds = {a.text_content(): a.get("href") for a in doc.cssselect(".fonds a")}
+    repositories = {
+        a.text_content(): a.get("href") for a in doc.cssselect("h2#repositories-h ~ ul a")
+    }
+    assert "RGASPI f. 558" in fonds and "RGASPI" in repositories
+    for href in (fonds["RGASPI f. 558"], repositories["RGASPI"]):
+        listed = page(site, href)
+        assert f"/documents/{SEED_ID}" in [
+            a.get("href").removeprefix("http://testserver") for a in listed.cssselect("ol a")
+        ]
+    years = {a.text_content(): a.get("href") for a in doc.cssselect(".years a")}
+    counts = {
+        li.cssselect("a")[0].text_content(): int(li.cssselect(".count")[0].text_content())
+        for li in doc.cssselect(".years li")
+    }
+    year_1947 = page(site, years["1947"])
+    assert year_1947.cssselect("h1")[0].text_content() == "Year: 1947"
+    shown = [t.text_content() for t in year_1947.cssselect("ol.documents .meta")]
+    assert len(shown) == min(counts["1947"], 50) and all("1947" in t for t in shown)
+    # "Search within these" turns the browse into a query with the same documents.
+    search = year_1947.cssselect("main p a")[0].get("href")
+    q = parse_qs(search.split("?", 1)[1])["q"][0]
+    assert q == "date:1947"
+    total = site.client.get("/api/search", params={"q": q}).json()["total"]
+    assert total == counts["1947"]
+    decades = {
+        dt.cssselect("a")[0].text_content(): (
+            int(dt.cssselect(".count")[0].text_content()),
+            dt.cssselect("a")[0].get("href"),
+        )
+        for dt in doc.cssselect(".decades dt")
+    }
+    count, href = max(decades.values())
+    monkeypatch.setattr(pages, "PAGE_SIZE", 10)  # pages of this small archive
+    assert count > 10
+    first, second = page(site, href), page(site, href + "&page=2")
+    assert first.cssselect('a[rel="next"]') and not first.cssselect('a[rel="prev"]')
+    assert second.cssselect('a[rel="prev"]')
+    assert second.cssselect("ol.documents")[0].get("start") == "11"
+    ids = [a.get("href") for p in (first, second) for a in p.cssselect("ol.documents a")]
+    assert len(ids) == len(set(ids)) == min(count, 20)
 
 
 def test_search_page_works_without_javascript_and_with_htmx(site: Site) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from opis.model import Record
 
 FACET_FIELDS = (
-    "year", "decade", "type", "from", "to", "place", "archive", "collection", "lang",
+    "year", "decade", "type", "from", "to", "place", "archive", "fond", "collection", "lang",
     "classification",
 )  # fmt: skip
 """Fields a result can be counted by (and filtered on, with the values it reports)."""
@@ -92,7 +92,10 @@ class SearchBackend(Protocol):
         limit: int = 10,
         offset: int = 0,
     ) -> SearchResult:
-        """Run a query; raises QuerySyntaxError for a bad query, SearchError for bad options."""
+        """Run a query; raises QuerySyntaxError for a bad query, SearchError for bad options.
+
+        An empty query matches every document (narrowed by ``filters``): browsing.
+        """
 
     def generation(self) -> int:
         """A value that changes with every commit, by this or any other process.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from opis.model import Person, Record
+from opis.model import Citation, Person, Record
 from opis.search.names import fold_yo, text_name_keys
 
 
@@ -78,6 +78,15 @@ AUTHORITY_ORIGIN = "authority"
 """``Mention.origin`` of names the index sync adds from linked authority records."""
 
 
+def fond_label(citation: Citation) -> str | None:
+    """The fond-level unit a document is filed in, with its repository: "RGASPI f. 558",
+    "NAA A1838" (a series): what an archivist browses by."""
+    unit = f"f. {citation.fond}" if citation.fond else citation.series
+    if not unit:
+        return None
+    return f"{citation.repository} {unit}" if citation.repository else unit
+
+
 def index_fields(record: Record) -> IndexFields:
     senders, recipients = record.sender, record.to
     persons = [*senders, *recipients, *record.signers]
@@ -90,6 +99,7 @@ def index_fields(record: Record) -> IndexFields:
     citation = record.citation
     repository = citation.repository if citation else None
     fond = citation.fond if citation else None
+    fond_unit = fond_label(citation) if citation else None
     header = " \n".join(
         part
         for part in (
@@ -115,7 +125,9 @@ def index_fields(record: Record) -> IndexFields:
         "place": "; ".join([*places, *mentioned_places]),
         "type": record.type or "",
         "archive": repository or "",
-        "fond": fond or "",
+        # The fond number alone (fond:558) and the unit with its repository, which
+        # for NAA is the series (fond:"NAA A1838", fond:A1838).
+        "fond": "; ".join(part for part in (fond, fond_unit) if part),
         "lang": " ".join(record.languages),
         "classification": record.classification or "",
         "collection": record.collection or "",
@@ -133,6 +145,7 @@ def index_fields(record: Record) -> IndexFields:
         "to": [p.name for p in recipients],
         "place": places,
         "archive": [repository] if repository else [],
+        "fond": [fond_unit] if fond_unit else [],
         "collection": [record.collection] if record.collection else [],
         "lang": list(record.languages),
         "classification": [_title_case(record.classification)] if record.classification else [],

@@ -32,7 +32,7 @@ from opis.search.query import parse
 from opis.search.tantivy_query import KEYWORD_FIELDS, KEYWORD_NAME_FIELDS, Compiler, Highlights
 from opis.search.versions import VersionLedger
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when fields or analyzers change: an index of another version is rebuilt."""
 
 TEXT_ANALYZER = "opis_text"
@@ -42,6 +42,8 @@ FIELD_ANALYZERS = {"body": EN_ANALYZER, "body_ru": RU_ANALYZER}
 """Fields not listed use TEXT_ANALYZER (both stemmers), or KEY_ANALYZER for name keys."""
 KEY_ANALYZER = "opis_keys"
 FACET_SIZE = 20
+ALL_VALUES = ("archive", "fond", "collection")
+"""Facets counted in full (the browse page lists every repository, fond and volume)."""
 SNIPPET_CHARS = 240
 SNIPPET_SCAN = 100_000
 """Characters of a hit's body searched for its snippet: a 700,000-character report
@@ -279,7 +281,8 @@ class TantivyBackend:
         if limit < 0 or offset < 0:
             raise SearchError("limit and offset must not be negative")
         compiler = Compiler(self.schema, self.analyze)
-        compiled = compiler.compile(parse(query))
+        # No query: every document (browsing by year, repository or fond).
+        compiled = compiler.compile(parse(query)) if query.strip() else tantivy.Query.all_query()
         filtered = self._filtered(compiled, filters)
         searcher = self._searcher()
         # Never ask tantivy for 0 hits: it panics past `except Exception`.
@@ -340,6 +343,8 @@ class TantivyBackend:
             spec: dict[str, Any] = {"field": f"f_{name}", "size": FACET_SIZE}
             if name in ("year", "decade"):
                 spec = {"field": f"f_{name}", "size": 1000, "order": {"_key": "asc"}}
+            elif name in ALL_VALUES:
+                spec = {"field": f"f_{name}", "size": 1000}
             aggs[name] = {"terms": spec}
         raw = searcher.aggregate(query, aggs)
         return {

@@ -103,29 +103,99 @@ def home() -> RedirectResponse:
     return RedirectResponse("/browse", status_code=302)
 
 
+BROWSE_BY = {"year": "Year", "decade": "Decade", "archive": "Repository", "fond": "Fond or series"}
+"""What the archive can be browsed by besides its collections (search facets)."""
+
+
 @router.get("/browse", name="browse")
 def browse(
     request: Request,
     collection: Annotated[str | None, Query()] = None,
     cursor: Annotated[str | None, Query()] = None,
+    year: Annotated[str | None, Query()] = None,
+    decade: Annotated[str | None, Query()] = None,
+    archive: Annotated[str | None, Query()] = None,
+    fond: Annotated[str | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
     lib = library(request)
+    wanted = {"year": year, "decade": decade, "archive": archive, "fond": fond}
+    by = {name: value for name, value in wanted.items() if value}
+    if by:
+        return _browse_by(request, by, page)
     chosen = lib.collection(collection) if collection else None
-    page = lib.list_documents(limit=PAGE_SIZE, cursor=cursor, collection=collection)
+    listing = lib.list_documents(limit=PAGE_SIZE, cursor=cursor, collection=collection)
     next_url = None
-    if page.next_cursor:
-        next_url = str(request.url.include_query_params(cursor=page.next_cursor))
+    if listing.next_cursor:
+        next_url = str(request.url.include_query_params(cursor=listing.next_cursor))
+    overview = None if chosen else lib.search("", facets=tuple(BROWSE_BY), limit=1)
     return templates.TemplateResponse(
         request,
         "browse.html",
         {
             "collections": lib.collections(),
             "chosen": chosen,
-            "items": page.items,
+            "items": listing.items,
             "next_url": next_url,
             "total": lib.count(),
+            "by_decade": _years_by_decade(overview.facets if overview else {}),
+            "repositories": overview.facets.get("archive", []) if overview else [],
+            "fonds": overview.facets.get("fond", []) if overview else [],
         },
     )
+
+
+def _browse_by(request: Request, by: dict[str, str], page: int) -> Response:
+    """Documents of a year, decade, repository or fond, oldest first, a page at a time."""
+    lib = library(request)
+    filters = {name: [value] for name, value in by.items()}
+    offset = (page - 1) * PAGE_SIZE
+    result = lib.search("", filters=filters, sort="date", limit=PAGE_SIZE, offset=offset)
+    if result is None:
+        raise BadRequest("browsing by year, repository or fond needs the search index")
+    title = "; ".join(f"{BROWSE_BY[name]}: {value}" for name, value in by.items())
+
+    def page_url(number: int) -> str:
+        return str(request.url.include_query_params(page=number))
+
+    more = offset + len(result.hits) < result.total
+    return templates.TemplateResponse(
+        request,
+        "browse_by.html",
+        {
+            "title": title,
+            "result": result,
+            "first": offset + 1,
+            "search_url": str(
+                request.url_for("search_page").include_query_params(
+                    q=" ".join(_as_query(name, value) for name, value in by.items())
+                )
+            ),
+            "previous_url": page_url(page - 1) if page > 1 else None,
+            "next_url": page_url(page + 1) if more else None,
+        },
+    )
+
+
+def _as_query(name: str, value: str) -> str:
+    """The search query for a browse filter, so a reader can refine it."""
+    if name == "year":
+        return f"date:{value}"
+    if name == "decade":
+        start = value.rstrip("s")
+        return f"date:{start}..{int(start) + 9}" if start.isdigit() else ""
+    if name == "archive":
+        return f'archive:"{value}"'
+    return f'fond:"{value}"'
+
+
+def _years_by_decade(facets: dict[str, list[Any]]) -> list[tuple[str, int, list[Any]]]:
+    """(decade, documents, [year facet values]) in time order."""
+    decades = {v.value: v.count for v in facets.get("decade", [])}
+    years: dict[str, list[Any]] = {}
+    for value in facets.get("year", []):
+        years.setdefault(f"{int(value.value) // 10 * 10}s", []).append(value)
+    return [(decade, decades[decade], years.get(decade, [])) for decade in sorted(decades)]
 
 
 @router.get("/documents/{record_id}", name="document_page")
