@@ -98,9 +98,15 @@ def test_a_later_document_turns_its_placeholder_into_a_link(archive: Archive) ->
         body=text.decode(),
         source=make_source(text, "shtykov-663.txt", "webpage-text"),
     )
+    # A new record that answers none of the seed's references leaves it alone.
+    unrelated = telegram.model_copy(
+        update={"id": "test-shtykov-telegram-700", "number": "700", "title": "Telegram No. 700"}
+    )
+    archive.store.write([unrelated])
+    assert link_archive(archive.store, archive.links).relinked == [unrelated.id]
     archive.store.write([telegram])
     report = link_archive(archive.store, archive.links)
-    assert SEED in report.relinked
+    assert report.relinked == sorted([SEED, telegram.id])
     view = record_references(archive.store, archive.links, _seed(archive))
     telegrams = next(r for r in view.outgoing if r.kind == "telegram")
     assert telegrams.targets[0].get("record_id") == telegram.id

@@ -3,8 +3,9 @@
 Runs after ingest (``opis ingest`` calls it; ``opis link`` runs it alone). It is
 incremental like the index sync: a record is linked again when its version
 differs from the one in the link ledger, every record is linked again when the
-authority set changed, and records still citing a placeholder are resolved
-again whenever new records arrived, so a later ingest turns gaps into links.
+authority set changed, and a record still citing a placeholder is linked again
+when a newly arrived record answers one of its references, so a later ingest
+turns gaps into links.
 """
 
 from __future__ import annotations
@@ -121,11 +122,11 @@ def link_archive(
     links.forget(gone)
     report.forgotten = len(gone)
     changed = sorted(i for i, v in current.items() if full or linked.get(i) != v)
-    new_records = any(i not in linked for i in current)
+    new_ids = [i for i in current if i not in linked]
     todo = set(changed)
-    if new_records:
+    if new_ids and not full:
         # A new record may be what an old placeholder was waiting for.
-        todo.update(i for i in links.unresolved_records() if i in current)
+        todo.update(_waiting_for(store, links, new_ids, current, todo))
 
     if not todo:
         links.set_state(AUTHORITY_STATE, generation)
@@ -157,6 +158,43 @@ def link_archive(
     report.candidates = sum(1 for a in links.iter_authorities() if a.status == "candidate")
     links.set_state(AUTHORITY_STATE, generation)
     return report
+
+
+def _waiting_for(
+    store: SqlStore,
+    links: LinkStore,
+    new_ids: Sequence[str],
+    current: dict[str, int],
+    todo: set[str],
+) -> set[str]:
+    """Records still citing a placeholder that one of the new records now answers.
+
+    Only those are linked again (and re-indexed): relinking every record with an
+    unresolved reference made a one-document ingest into the whole corpus cost a
+    minute (3,740 records). A reference resolves differently only if a new record
+    matches it, which a resolver over the new records' keys alone tells.
+    """
+    fresh_keys = []
+    for record_id in new_ids:
+        stored = store.get(record_id)
+        if stored is not None:
+            fresh_keys.append(RecordKey.from_record(stored.record))
+    fresh = ReferenceResolver.from_keys(fresh_keys)
+    waiting: set[str] = set()
+    for record_id in links.unresolved_records():
+        if record_id in todo or record_id not in current:
+            continue
+        stored = store.get(record_id)
+        if stored is None:
+            continue
+        record = stored.record
+        if any(
+            resolution.target_id
+            for reference in record.references
+            for resolution in fresh.resolve_all(record, reference)
+        ):
+            waiting.add(record_id)
+    return waiting
 
 
 def _flush(links: LinkStore, candidates: dict[str, Authority], pending: list[RecordLinks]) -> None:
