@@ -189,8 +189,9 @@ def _parts(citation: Citation) -> dict[str, Any]:
              "control_symbol": "EA DEPT 152"},
         ),
         (
+            # Read as the NAA writes the series (the DFAT front matter says "CP290/6").
             "CP 290/6, BUNDLE 1, ITEM 28",
-            {"family": "naa", "repository": "NAA", "series": "CP 290/6",
+            {"family": "naa", "repository": "NAA", "series": "CP290/6",
              "control_symbol": "BUNDLE 1, ITEM 28"},
         ),
         (
@@ -341,3 +342,21 @@ def test_bush41_source_notes(corpus: Path) -> None:
     citations = [parse_citation(record["sourceNote"]) for record in records]
     assert all(c.family == "us-presidential-library" for c in citations)
     assert {c.repository for c in citations} == {"George H.W. Bush Library"}
+
+
+def test_typed_naa_series_numbers_are_read_as_the_archives_write_them(corpus: Path) -> None:
+    # The DFAT catalogue types "Al838" (letter l for 1), "A 1838", "A I 0463".
+    series: dict[str, str] = {}
+    for row in csv.reader((corpus / "dfat" / "documents.csv").open(encoding="utf-8")):
+        if len(row) > 5 and row[5].strip():
+            citation = parse_citation(row[5])
+            if citation.family == "naa" and citation.series:
+                series[row[5].split(",")[0].strip()] = citation.series
+    assert series["Al838"] == series["A 1838"] == "A1838"
+    assert series["Ml867"] == "M1867" and series["AA 1971/216"] == "AA1971/216"
+    typed = [raw for raw, read in series.items() if re.search(r"[A-Z]\s*[lI]\s*\d", raw)]
+    assert len(typed) > 10
+    for raw in typed:
+        assert re.fullmatch(r"[A-Z]{1,3}\d[\d/]*( T\d+)?", series[raw]), (raw, series[raw])
+    assert parse_citation("A1838, 49/1/3, v").series == "A1838"  # well-typed stays
+    assert naa_citation("[AA : A1608, A41/1/5, iii]", "Al608", None, None).series == "A1608"

@@ -537,9 +537,32 @@ def _naa(text: str) -> Citation | None:
         text=text,
         family="naa",
         repository="NAA",
-        series=match["series"],
+        series=naa_series(match["series"]),
         control_symbol=_clean(groups.get("control")),
     )
+
+
+_SERIES_SHAPE = re.compile(r"([A-Z]{1,3})\s*([0-9lIO](?:[0-9lIO]|\s(?=[0-9lIO]))*)(.*)", re.S)
+
+
+def naa_series(series: str) -> str:
+    """An NAA series number as the Archives write it: "A1838", "AA1971/216".
+
+    Typed and scanned citations (the DFAT catalogue of volume 20 above all) write
+    "Al838", "A 1838", "A I 838", "Ml867": a letter l or I for the digit 1, O for 0,
+    spaces inside the number. The citation's text keeps what the source printed.
+    """
+    match = _SERIES_SHAPE.fullmatch(series.strip())
+    if match is None:
+        return series
+    prefix, number, rest = match.groups()
+    digits = number.replace(" ", "").translate(_DIGIT_LOOKALIKES)
+    if not any(c in "0123456789" for c in number):
+        return series  # no real digit: not a typed number ("AIO" stays)
+    return f"{prefix}{digits}{rest}"
+
+
+_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "O": "0"})
 
 
 def _australian_defence(text: str) -> Citation | None:
@@ -606,6 +629,7 @@ def naa_citation(
     if parsed is not None and parsed.family == "naa":
         series = series or parsed.series
         control_symbol = control_symbol or parsed.control_symbol
+    series = naa_series(series) if series else None
     barcode_text = str(barcode).strip() if barcode not in (None, "", 0, "0") else None
     text = parsed.text if parsed is not None else _compose_naa(series, control_symbol)
     return Citation(
