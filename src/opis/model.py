@@ -289,7 +289,8 @@ class AuthorityName(_Model):
     name: str
     kind: str = "variant"
     """``preferred``, ``variant``, ``original`` (as a source printed it),
-    ``pseudonym`` (Filippov for Stalin), ``transliteration``."""
+    ``pseudonym`` (Filippov for Stalin), ``transliteration``, ``abbreviation``
+    (AEC, from a FRUS terms list)."""
     script: str | None = None
     """ISO 15924: ``Latn``, ``Cyrl``."""
     source: str | None = None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from opis.authorities.frus import edtf_date, parse_roles, persons_entries
+from opis.authorities.frus import (
+    edtf_date,
+    organisation_name,
+    parse_roles,
+    persons_entries,
+    terms_entries,
+)
 from opis.model import Authority, Collection
 
 
@@ -68,3 +74,31 @@ def test_pseudonym_table_merges_by_hsg_id(by_id: dict[str, Authority]) -> None:
     assert "Москва" in {n.name for n in moscow.names}
     korea = by_id["place/korea"]
     assert korea.identifiers["pocom"] == "korea"
+
+
+def _term(volumes: list[Collection], volume: str, key: str) -> str:
+    return next(e for e in terms_entries(volumes) if e.volume == volume and e.key == key).expansion
+
+
+def test_organisations_from_terms_lists(volumes: list[Collection]) -> None:
+    v24, guat = "frus1955-57v24", "frus1952-54Guat"
+    assert organisation_name(_term(volumes, v24, "t_AFofL1")) == "American Federation of Labor"
+    for volume, key in [
+        (guat, "t_AA1"),  # "American Airlines; anti-aircraft": two meanings
+        (guat, "t_ACWH1"),  # "Acting Chief, Western Hemisphere Division, ...": a post
+        (v24, "t_Deptel1"),  # "Department of State telegram": a message
+        (v24, "t_Embtel1"),
+    ]:
+        assert organisation_name(_term(volumes, volume, key)) is None, key
+
+
+def test_terms_become_organisations_with_their_abbreviations(
+    by_id: dict[str, Authority],
+) -> None:
+    afl = by_id["org/american-federation-of-labor"]
+    assert {"AF of L"} <= {n.name for n in afl.names if n.kind == "abbreviation"}
+    assert afl.identifiers["frus:frus1955-57v24"] == "t_AFofL1"
+    # A term naming a known organisation in full adds to that record.
+    cia = by_id["org/cia"]
+    assert "frus:frus1955-57v24" in cia.identifiers
+    assert not any(a.id.startswith("org/central-intelligence-agency") for a in by_id.values())

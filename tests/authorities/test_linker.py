@@ -202,3 +202,17 @@ def test_authority_ids_are_unique(authorities: list[Authority]) -> None:
     ids = [a.id for a in authorities]
     assert len(ids) == len(set(ids))
     assert {"person/eden-anthony", "place/moscow", "org/united-nations"} <= set(ids)
+
+
+def test_a_frus_gloss_of_an_organisation_links_by_its_key(
+    linker: Linker, frus_items: dict[str, list[Collection | Record]]
+) -> None:
+    record = next(
+        r
+        for r in frus_items["frus1955-57v24"]
+        if isinstance(r, Record) and any(m.key == "t_CIA1" for m in r.mentions)
+    )
+    result = linker.link(record)
+    by_key = {record.mentions[lk.mention].key: lk for lk in result.links if lk.field == "mentions"}
+    assert (by_key["t_CIA1"].authority_id, by_key["t_CIA1"].method) == ("org/cia", "key")
+    assert "t_Deptel1" not in by_key  # a kind of message, not an entity

@@ -4,7 +4,9 @@ Records from different sources become one only through an explicit
 identifier: an hsg-people original naming a FRUS persons-list entry, an
 hsg-people source naming a POCOM person, a hand-table row naming an
 hsg-people id or POCOM territory. Two entries that merely share a name stay
-two records (curators merge later).
+two records (curators merge later). Organisations are the exception: a FRUS
+terms-list expansion ("AEC: Atomic Energy Commission") joins the organisation or
+place whose full name it is, and adds its abbreviation as a variant.
 """
 
 from __future__ import annotations
@@ -13,9 +15,15 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from opis.authorities.frus import add_frus_key, parse_roles, persons_entries
+from opis.authorities.frus import (
+    add_frus_key,
+    organisation_name,
+    parse_roles,
+    persons_entries,
+    terms_entries,
+)
 from opis.authorities.hsg import Pocom, ReadErrors, read_hsg_people, read_pocom
-from opis.authorities.names import DATA, name_slug, script_of, slug
+from opis.authorities.names import DATA, name_slug, plain_key, script_of, slug
 from opis.model import Authority, AuthorityName, Collection
 
 
@@ -143,6 +151,7 @@ def build_authorities(
     _hand_places(registry, pocom_data.places, "places.tsv", "place")
     _hand_places(registry, pocom_data.orgs, "orgs.tsv", "org")
     _add_frus_persons(registry, frus_volumes)
+    _add_frus_terms(registry, frus_volumes)
     if errors is not None:
         errors.extend(read_errors.lines)
     return sorted(registry.by_id.values(), key=lambda a: a.id)
@@ -188,3 +197,43 @@ def _add_frus_persons(registry: _Registry, volumes: Iterable[Collection]) -> Non
             owner.sources.append(source)
         if not any(role.source == source for role in owner.roles):
             owner.roles.extend(roles)
+
+
+def _add_frus_terms(registry: _Registry, volumes: Iterable[Collection]) -> None:
+    """Organisations from the volumes' terms lists, their abbreviations as variants.
+
+    An expansion naming a known organisation or place in full adds to that record
+    ("FRG: Federal Republic of Germany"); other expansions become organisations when
+    they read as one (``organisation_name``), and are left out otherwise.
+    """
+    by_name: dict[str, Authority] = {}
+    for authority in registry.by_id.values():
+        if authority.kind in ("org", "place"):
+            for known in [authority.name, *(n.name for n in authority.names)]:
+                by_name.setdefault(plain_key(known), authority)
+    for entry in terms_entries(volumes):
+        source = f"frus:{entry.volume}"
+        existing = by_name.get(plain_key(entry.expansion))
+        name = organisation_name(entry.expansion)
+        if existing is None and name is not None:
+            existing = by_name.get(plain_key(name))
+        if existing is None:
+            if name is None:
+                continue
+            existing = registry.add(
+                Authority(
+                    id=f"org/{slug(name)}",
+                    kind="org",
+                    name=name,
+                    names=[AuthorityName(name=name, kind="preferred", script=script_of(name))],
+                    sources=[source],
+                ),
+                entry.volume,
+            )
+            by_name[plain_key(name)] = existing
+        # "AFL, AFOL": two abbreviations printed as one term.
+        for term in re.split(r",\s+(?=[A-Z])", entry.term):
+            _add_name(existing, term, "abbreviation", source)
+        add_frus_key(existing.identifiers, entry.volume, entry.key)
+        if source not in existing.sources:
+            existing.sources.append(source)

@@ -124,3 +124,69 @@ def persons_entries(volumes: Iterable[Collection]) -> Iterator[PersonsEntry]:
             if key and name:
                 description = str(entry.get("description") or "").strip()
                 yield PersonsEntry(volume.id, key, name, description)
+
+
+@dataclass(frozen=True)
+class TermsEntry:
+    volume: str
+    key: str
+    term: str
+    """The abbreviation as the volume prints it: "AEC", "A.F. of L."."""
+    expansion: str
+
+
+def terms_entries(volumes: Iterable[Collection]) -> Iterator[TermsEntry]:
+    """Every terms-list (abbreviations) entry of the FRUS volume collections given."""
+    for volume in sorted(volumes, key=lambda v: v.id):
+        if volume.kind != "frus-volume":
+            continue
+        for entry in volume.metadata.get("terms") or []:
+            key = str(entry.get("key") or "").strip()
+            term = str(entry.get("name") or "").strip()
+            expansion = " ".join(str(entry.get("description") or "").split()).rstrip(".")
+            if key and term and expansion:
+                yield TermsEntry(volume.id, key, term, expansion)
+
+
+_ORG_WORD = re.compile(
+    r"\b(?:Agency|Administration|Airlines?|Alliance|Army|Assembly|Association|Authority|Bank"
+    r"|Board|Broadcasting|Bureau|Command|Commission|Committee|Company|Conference|Congress"
+    r"|Corporation|Council|Court|Department|Directorate|Division|Embassy|Federation|Force"
+    r"|Forces|Front|Fund|Government|Group|Headquarters|Institute|League|Legation|Ministry"
+    r"|Mission|Movement|Navy|Office|Organi[sz]ation|Party|Petroleum|Presse|Secretariat"
+    r"|Service|Society|Tribunal|Union|University)\b"
+)
+_ROLE_START = re.compile(
+    r"(?i)^(?:acting|adviser|advisor|ambassador|assistant|associate|attach[eé]|chief|chairman"
+    r"|commander|consul|counsel+or|deputy|director|head|member|minister|officer|president"
+    r"|representative|secretary|special|under|vice)\b"
+)
+
+
+_MESSAGE_WORD = re.compile(
+    r"(?i)\b(?:telegrams?|despatch|dispatch|airgram|cable|message|instruction|circular"
+    r"|memorandum|letter|note|series|indicator)\b"
+)
+
+
+_UNDERTAKING = re.compile(r"\b(?:project|operation|program|programme|plan|exercise)\b")
+MAX_ORG_WORDS = 12
+
+
+def organisation_name(expansion: str) -> str | None:
+    """The organisation a terms-list expansion names, or None for anything else.
+
+    "American Federation of Labor" and "(United Nations) Atomic Energy Commission"
+    (read "United Nations Atomic Energy Commission") are organisations; "anti-aircraft",
+    "Acting Chief, Western Hemisphere Division, Central Intelligence Agency" (a post),
+    "series indicator for telegrams..." and "American Airlines; anti-aircraft" (two
+    meanings) and "Department of State telegram" (a kind of message) are not.
+    """
+    name = re.sub(r"^\(([^)]*)\)\s*", r"\1 ", expansion).strip()
+    if ";" in name or not name[:1].isupper() or _ROLE_START.match(name):
+        return None
+    if _MESSAGE_WORD.search(name):  # "Deptel: Department of State telegram"
+        return None
+    if _UNDERTAKING.search(name) or len(name.split()) > MAX_ORG_WORDS:
+        return None  # "PBSUCCESS: Central Intelligence Agency covert operation to ..."
+    return name if _ORG_WORD.search(name) else None

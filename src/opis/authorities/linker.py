@@ -46,7 +46,8 @@ ENTITY_TYPES = {
     "organization": "org",
     "organisation": "org",
 }
-"""Mention types the linker handles, by lower-case source tag; ``term`` is not an entity."""
+"""Mention types the linker handles, by lower-case source tag; a ``term`` (FRUS gloss) is
+linked only when its terms-list key belongs to an authority (``_term_kind``)."""
 
 # Title words that say nothing about which office ("of", "the", "Mr").
 _WEAK_TITLE_WORDS = frozenset(
@@ -344,6 +345,8 @@ class Linker:
         items: list[tuple[str, int, str, str, str | None, int | None]] = []
         for position, mention in enumerate(record.mentions):
             kind = ENTITY_TYPES.get(mention.type.lower())
+            if kind is None and mention.type == "term" and mention.key:
+                kind = self._term_kind(mention.key, context)
             if kind is not None and not mention.text.lstrip().startswith("["):
                 items.append(
                     ("mentions", position, mention.text, kind, mention.key, mention.position)
@@ -429,6 +432,14 @@ class Linker:
     def person_mentions(self, people: Iterable[Person]) -> list[Mention]:
         """Header people as mentions without a body position (origin ``header``)."""
         return [Mention(text=p.name, type="person", key=p.key, origin="header") for p in people]
+
+    def _term_kind(self, key: str, context: _Context) -> str | None:
+        """The kind of the authority a FRUS terms-list key names ("AEC" -> an org), if any:
+        terms are linked by their key only (most are not entities: "Deptel", "reftel")."""
+        if not context.volume:
+            return None
+        index = self._identifiers.get((f"frus:{context.volume}", key))
+        return None if index is None else self.profiles[index].authority.kind
 
     # --- choosing
 
