@@ -3,7 +3,7 @@
 # ingest the shared corpus (or the paths given; unchanged files are not read again)
 # with names, references, authorities, OCR of the scans and embeddings, show a
 # summary and the model record with its links, then serve the reading room on
-# http://127.0.0.1:8000/ (set OPIS_NO_SERVE=1 to stop after the summary).
+# http://127.0.0.1:8000/ in OPIS_WORKERS processes (2; OPIS_NO_SERVE=1 stops after the summary).
 # The first run on the whole corpus takes minutes (NER, OCR, embeddings: see the
 # README); OPIS_QUICK=1 leaves out OCR and embeddings.
 set -euo pipefail
@@ -27,5 +27,5 @@ if .venv/bin/opis show "$seed" >/dev/null 2>&1; then
   .venv/bin/opis refs "$seed"
 fi
 if [ -z "${OPIS_NO_SERVE:-}" ]; then
-  exec .venv/bin/opis serve --host 127.0.0.1 --port "${OPIS_PORT:-8000}"
+  exec .venv/bin/opis serve --host 127.0.0.1 --port "${OPIS_PORT:-8000}" --workers "${OPIS_WORKERS:-2}"
 fi
