@@ -12,7 +12,8 @@ Every figure is on documents the model never saw:
 
 Scores are ``ner_eval``'s (exact spans; ``person`` = names, see there), printed next to
 the rule-based pipeline (spaCy + rules of ``entities``) on the same files, with training
-time and tagging speed. Target (issue 4): person F1 >= 0.85.
+time and tagging speed; the cross-validated scores also without the 29 ``ToBeFixed``
+files (the headline keeps them). Target (issue 4): person F1 >= 0.85.
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ def main() -> int:
         score(records, predicted),
     )
     print(f"  {args.folds} trainings + tagging: {cv_seconds:.1f} s")
+    # The headline counts every file; ToBeFixed's annotations are the least checked.
+    checked = {i: s for i, s in predicted.items() if records[i].extra.get("split") != "ToBeFixed"}
+    print_scores("the same, without the ToBeFixed files", score(records, checked))
     with tempfile.TemporaryDirectory() as folder:
         unittest, seconds, count = train_to_unittest(records, record_views, Path(folder))
     unittest_rules = {i: rules[i] for i in unittest}
