@@ -114,16 +114,23 @@ class PersonsEntry:
 
 def persons_entries(volumes: Iterable[Collection]) -> Iterator[PersonsEntry]:
     """Every persons-list entry of the FRUS volume collections given (others ignored)."""
+    for volume, key, name, description in _list_entries(volumes, "persons"):
+        yield PersonsEntry(volume, key, name, description)
+
+
+def _list_entries(
+    volumes: Iterable[Collection], list_name: str
+) -> Iterator[tuple[str, str, str, str]]:
+    """(volume id, key, name, description) of a front-matter list, volume by volume."""
     # Volume order decides which entry keeps a contested id: sort so ids are stable.
     for volume in sorted(volumes, key=lambda v: v.id):
         if volume.kind != "frus-volume":
             continue
-        for entry in volume.metadata.get("persons") or []:
+        for entry in volume.metadata.get(list_name) or []:
             key = str(entry.get("key") or "").strip()
             name = str(entry.get("name") or "").strip()
             if key and name:
-                description = str(entry.get("description") or "").strip()
-                yield PersonsEntry(volume.id, key, name, description)
+                yield volume.id, key, name, " ".join(str(entry.get("description") or "").split())
 
 
 @dataclass(frozen=True)
@@ -137,15 +144,9 @@ class TermsEntry:
 
 def terms_entries(volumes: Iterable[Collection]) -> Iterator[TermsEntry]:
     """Every terms-list (abbreviations) entry of the FRUS volume collections given."""
-    for volume in sorted(volumes, key=lambda v: v.id):
-        if volume.kind != "frus-volume":
-            continue
-        for entry in volume.metadata.get("terms") or []:
-            key = str(entry.get("key") or "").strip()
-            term = str(entry.get("name") or "").strip()
-            expansion = " ".join(str(entry.get("description") or "").split()).rstrip(".")
-            if key and term and expansion:
-                yield TermsEntry(volume.id, key, term, expansion)
+    for volume, key, term, expansion in _list_entries(volumes, "terms"):
+        if expansion.rstrip("."):
+            yield TermsEntry(volume, key, term, expansion.rstrip("."))
 
 
 _ORG_WORD = re.compile(
