@@ -34,9 +34,9 @@ class Counting:
             response = PlainTextResponse("x" * (response_cache.MAX_BODY + 1))
         return response
 
-    def client(self, entries: int = 100) -> TestClient:
+    def client(self, entries: int = 100, budget: int = 10_000) -> TestClient:
         app = Starlette(routes=[Route(p, self.answer) for p in ("/search", "/other")])
-        wrapped = ResponseCache(app, lambda: self.generation, entries=entries)
+        wrapped = ResponseCache(app, lambda: self.generation, entries=entries, budget=budget)
         return TestClient(wrapped)
 
 
@@ -95,6 +95,17 @@ def test_the_least_recently_used_answer_goes_first() -> None:
     assert counting.calls == 3
     assert client.get("/search", params={"q": "a"}).text == "a #1"
     assert client.get("/search", params={"q": "b"}).text == "b #4"
+
+
+def test_the_byte_budget_bounds_what_is_kept() -> None:
+    counting = Counting()
+    client = counting.client(budget=len("aaaa #1") + len("bbbb #2"))
+    for q in ("aaaa", "bbbb", "aaaa", "cccc"):  # "cccc #3" leaves room for one more
+        client.get("/search", params={"q": q})
+    assert counting.calls == 3
+    assert client.get("/search", params={"q": "cccc"}).text == "cccc #3"
+    assert client.get("/search", params={"q": "aaaa"}).text == "aaaa #1"
+    assert client.get("/search", params={"q": "bbbb"}).text == "bbbb #4"
 
 
 def test_the_reading_room_answers_a_repeated_search_from_memory(

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
@@ -41,6 +42,9 @@ def create_app(home: Path, *, search: bool = True, oai_batch: int = oai.BATCH_SI
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Open the index (and bring it in step with the store) before the first
+        # request: the answer cache asks for its generation on the event loop.
+        await anyio.to_thread.run_sync(library.search_backend)
         yield
         library.close()
 

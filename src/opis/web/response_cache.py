@@ -24,14 +24,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 CACHED_PATHS = frozenset({"/search", "/api/search"})
 """Answers that depend on nothing but the request line and the index."""
 ENTRIES = 4096
+BUDGET = 64_000_000
+"""Bytes of answers kept per process (a search page is about 20 KB)."""
 MAX_BODY = 1_000_000
-"""Larger answers (a page of 500 API hits) are recomputed rather than kept."""
+"""Larger answers (a page of 100 API hits of long snippets) are recomputed."""
 
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
 class ResponseCache:
-    """ASGI middleware: repeated GETs of ``paths`` answered from memory (LRU).
+    """ASGI middleware: repeated GETs of ``paths`` answered from memory (LRU, at most
+    ``entries`` answers and ``budget`` bytes).
 
     ``generation`` returns the index's current generation, or None when there is no
     index (nothing is cached then).
@@ -44,15 +47,16 @@ class ResponseCache:
         *,
         paths: frozenset[str] = CACHED_PATHS,
         entries: int = ENTRIES,
+        budget: int = BUDGET,
     ) -> None:
         self.app = app
         self.generation = generation
         self.paths = paths
         self.entries = entries
+        self.budget = budget
         self._items: OrderedDict[Hashable, Response] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in self.paths:
@@ -67,9 +71,6 @@ class ResponseCache:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                self.hits += 1
-            else:
-                self.misses += 1
         if found is not None:
             status, headers, body = found
             await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -106,10 +107,14 @@ class ResponseCache:
         if keep and start:
             entry = (start["status"], list(start.get("headers", [])), b"".join(chunks))
             with self._lock:
+                if key in self._items:
+                    self._bytes -= len(self._items[key][2])
                 self._items[key] = entry
+                self._bytes += len(entry[2])
                 self._items.move_to_end(key)
-                while len(self._items) > self.entries:
-                    self._items.popitem(last=False)
+                while len(self._items) > self.entries or self._bytes > self.budget:
+                    _, (_, _, body) = self._items.popitem(last=False)
+                    self._bytes -= len(body)
 
 
 def _varying(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
