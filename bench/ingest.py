@@ -42,7 +42,10 @@ def timed(label: str, started: float, records: int, timings: dict[str, float]) -
     elapsed = time.perf_counter() - started
     timings[label] = elapsed
     per = f", {1000 * elapsed / records:.1f} ms/record" if records else ""
-    print(f"{label:<28}{elapsed:7.1f} s{per}", flush=True)
+    # The process's peak so far: which stage raised it (workers count apart).
+    own, children = peak_rss_mib()
+    memory = f"peak so far {own:.0f} MiB (workers {children:.0f} MiB)"
+    print(f"{label:<28}{elapsed:7.1f} s{per:<20} {memory}", flush=True)
     return elapsed
 
 
