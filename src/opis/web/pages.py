@@ -128,7 +128,7 @@ def browse(
     next_url = None
     if listing.next_cursor:
         next_url = str(request.url.include_query_params(cursor=listing.next_cursor))
-    overview = None if chosen else lib.search("", facets=tuple(BROWSE_BY), limit=1)
+    counted = None if chosen else lib.search("", facets=tuple(BROWSE_BY), limit=1)
     return templates.TemplateResponse(
         request,
         "browse.html",
@@ -138,9 +138,9 @@ def browse(
             "items": listing.items,
             "next_url": next_url,
             "total": lib.count(),
-            "by_decade": _years_by_decade(overview.facets if overview else {}),
-            "repositories": overview.facets.get("archive", []) if overview else [],
-            "fonds": overview.facets.get("fond", []) if overview else [],
+            "by_decade": _years_by_decade(counted.facets if counted else {}),
+            "repositories": counted.facets.get("archive", []) if counted else [],
+            "fonds": counted.facets.get("fond", []) if counted else [],
         },
     )
 
