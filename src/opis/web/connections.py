@@ -287,6 +287,7 @@ def text_links(
     """
     found: list[view.TextLink] = []
     body = record.body
+    hrefs: dict[str, str] = {}  # a long report names the same people hundreds of times
     for name in names:
         if name.field != "mentions" or not name.authority_id or name.position is None:
             continue
@@ -296,7 +297,10 @@ def text_links(
         title = name.authority_name or name.authority_id
         if name.status == "candidate":
             title += " (candidate authority)"
-        href = str(request.url_for("authority_page", authority_id=name.authority_id))
+        href = hrefs.get(name.authority_id)
+        if href is None:
+            href = str(request.url_for("authority_page", authority_id=name.authority_id))
+            hrefs[name.authority_id] = href
         found.append(view.TextLink(name.position, end, href, title, f"name-{name.type}"))
     for index, reference in enumerate(references):
         start = reference.position
