@@ -16,7 +16,10 @@ issue 4, the whole corpus still completes with entities, references and embeddin
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +50,20 @@ def timed(label: str, started: float, records: int, timings: dict[str, float]) -
     memory = f"peak so far {own:.0f} MiB (workers {children:.0f} MiB)"
     print(f"{label:<28}{elapsed:7.1f} s{per:<20} {memory}", flush=True)
     return elapsed
+
+
+def embed_in_child(home: Path) -> tuple[int, float]:
+    """Run ``opis embed`` on ``home``: (documents embedded, its peak memory in MiB)."""
+    command = [sys.executable, "-m", "opis.cli", "embed", "--home", str(home), "-q"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"opis embed failed ({child.returncode})")
+    embedded = re.search(r"(\d+) records embedded", output)
+    return int(embedded.group(1)) if embedded else 0, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -80,12 +97,13 @@ def main() -> int:
         after = after_ingest(archive.store, archive.links, first, collections_changed=True)
         timed("authorities + link pass", started, records, timings)
 
+        embed_peak = None
         if not args.no_embed:
-            from opis.semantic import embed_sync
-
+            # In its own process, as `opis embed` runs: torch's memory then does not
+            # sit on top of what ingest and the link pass left in this one.
             started = time.perf_counter()
-            embedded = embed_sync(archive.store, archive.links)
-            timed(f"embeddings ({embedded.embedded} docs)", started, records, timings)
+            embedded, embed_peak = embed_in_child(archive.home)
+            timed(f"embeddings ({embedded} docs)", started, records, timings)
 
         started = time.perf_counter()
         archive.search_index().close()
@@ -147,6 +165,8 @@ def main() -> int:
     print(f"total             {total:.1f} s with {args.workers} worker(s)")
     print(f"re-ingest         {again.unchanged_files} files unchanged")
     print(f"peak memory       {own:.0f} MiB main process, {children:.0f} MiB largest worker")
+    if embed_peak is not None:
+        print(f"                  {embed_peak:.0f} MiB the embeddings process (opis embed)")
     for path, message in report.failed[:20]:
         print(f"FAILED {path}: {message}", file=sys.stderr)
     return 0
