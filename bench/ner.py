@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from opis.analysis.entities import _DATA, MAX_CHARS, build_case_table, find_entities
-from opis.analysis.ner_eval import TYPES, Evaluation, evaluate_record, gold_type, trim_name
+from opis.analysis.ner_eval import Evaluation, evaluate_record, gold_type, trim_name
 from opis.ingest import read_file
 from opis.model import Record
 from opis.readers.base import make_source
@@ -57,15 +57,7 @@ def print_evaluation(name: str, result: Evaluation) -> None:
         f"\n{name}: {result.documents} documents, {result.characters} chars, "
         f"{per_doc:.0f} ms/document; {result.set_aside} PER.IND mentions with no name set aside"
     )
-    print(f"  {'type':<14}{'P':>6}{'R':>6}{'F1':>6}   {'tp':>5}{'fp':>5}{'fn':>5}   overlap P/R/F1")
-    for kind in TYPES:
-        counts = result.counts[kind]
-        p, r, f = counts.exact()
-        op, orr, of = counts.overlap()
-        print(
-            f"  {kind:<14}{p:6.3f}{r:6.3f}{f:6.3f}   {counts.tp:5}{counts.fp:5}{counts.fn:5}"
-            f"   {op:.3f}/{orr:.3f}/{of:.3f}"
-        )
+    print("\n".join(result.table()))
 
 
 def print_errors(records: list[Record], limit: int) -> None:

@@ -34,7 +34,7 @@ from opis.analysis.cable_ner import (
     views,
 )
 from opis.analysis.entities import Span
-from opis.analysis.ner_eval import TYPES, Evaluation, evaluate_record
+from opis.analysis.ner_eval import Evaluation, evaluate_record
 from opis.model import Mention, Record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,15 +56,7 @@ def score(records: Sequence[Record], spans: dict[int, list[Span]]) -> Evaluation
 
 def print_scores(name: str, result: Evaluation) -> None:
     print(f"\n{name}: {result.documents} documents")
-    print(f"  {'type':<14}{'P':>6}{'R':>6}{'F1':>6}   {'tp':>5}{'fp':>5}{'fn':>5}   overlap P/R/F1")
-    for kind in TYPES:
-        counts = result.counts[kind]
-        p, r, f = counts.exact()
-        op, orr, of = counts.overlap()
-        print(
-            f"  {kind:<14}{p:6.3f}{r:6.3f}{f:6.3f}   {counts.tp:5}{counts.fp:5}{counts.fn:5}"
-            f"   {op:.3f}/{orr:.3f}/{of:.3f}"
-        )
+    print("\n".join(result.table()))
 
 
 def train_to_unittest(

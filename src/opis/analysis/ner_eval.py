@@ -98,6 +98,20 @@ class Evaluation:
         for kind, counts in other.counts.items():
             self.counts[kind].add(counts)
 
+    def table(self) -> list[str]:
+        """The scores per type as the benchmarks print them: exact P/R/F1, counts, overlap."""
+        header = f"{'type':<14}{'P':>6}{'R':>6}{'F1':>6}   {'tp':>5}{'fp':>5}{'fn':>5}"
+        lines = [f"  {header}   overlap P/R/F1"]
+        for kind in TYPES:
+            counts = self.counts[kind]
+            p, r, f = counts.exact()
+            op, orr, of = counts.overlap()
+            lines.append(
+                f"  {kind:<14}{p:6.3f}{r:6.3f}{f:6.3f}   {counts.tp:5}{counts.fp:5}{counts.fn:5}"
+                f"   {op:.3f}/{orr:.3f}/{of:.3f}"
+            )
+        return lines
+
 
 def gold_type(tag: str, with_groups: bool = False) -> str | None:
     """Our type for a History Lab tag, None for tags we do not extract."""
