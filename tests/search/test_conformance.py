@@ -250,6 +250,39 @@ def test_snippet_of_a_russian_text(backend: SearchBackend) -> None:
     assert "<b>полугодие</b>" in hit.snippet
 
 
+def test_snippet_shows_a_match_deep_in_a_long_text(
+    backend: SearchBackend, records: list[Record]
+) -> None:
+    # The snippet reads only the stretch where the asked words stand: that stretch
+    # must be found wherever it is, not only near the start.
+    record = max(records, key=lambda r: len(r.body))
+    # A word whose stem (its first 5 letters, to be safe) stands nowhere before 20,000.
+    head = {w.lower()[:5] for w in re.findall(r"[A-Za-z]+", record.body[:20_000] + record.title)}
+    deep = [
+        w for w in re.findall(r"[A-Za-z]{8,}", record.body[20_000:]) if w.lower()[:5] not in head
+    ]
+    assert deep, record.id
+    word = deep[0]
+    hit = next(h for h in backend.search(word, limit=ALL).hits if h.id == record.id)
+    marked = re.findall(r"<b>(\w+)</b>", hit.snippet)
+    assert any(m.lower()[:5] == word.lower()[:5] for m in marked), (word, hit.snippet)
+
+
+def test_snippet_marks_words_whatever_their_diacritics(backend: SearchBackend) -> None:
+    hits = backend.search("Micunovic", limit=5).hits
+    assert hits and all("<b>Mićunović</b>" in h.snippet for h in hits)
+
+
+def test_snippet_of_a_hit_matched_in_its_title_only_is_its_opening(
+    backend: SearchBackend, by_id: dict[str, Record]
+) -> None:
+    record = by_id[CABLE]
+    hits = backend.search(f'title:"{record.title}"', limit=5).hits
+    hit = next(h for h in hits if h.id == CABLE)
+    assert "<b>" not in hit.snippet
+    assert " ".join(record.body.split()).startswith(hit.snippet[:60])
+
+
 def test_pagination(backend: SearchBackend) -> None:
     everything = backend.search("Korea", limit=60)
     pages = [backend.search("Korea", limit=20, offset=o).hits for o in (0, 20, 40)]

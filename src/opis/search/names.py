@@ -236,12 +236,18 @@ def _spans(words: list[str], table: NameTable) -> Iterator[tuple[int, int, tuple
             i += 1
 
 
-def words_with_keys(text: str, keys: set[str], table: NameTable = TABLE) -> set[str]:
-    """The capitalised words of a text whose name key is one of ``keys`` (for highlighting)."""
+def words_with_keys(
+    text: str, keys: set[str], table: NameTable = TABLE, leading: set[str] | None = None
+) -> set[str]:
+    """The capitalised words of a text whose name key is one of ``keys`` (for highlighting).
+
+    ``leading`` is ``table.words_leading_to(keys)``: pass it when scanning many texts
+    for the same keys (a common name's set has thousands of words)."""
     # Most texts hold no word that could take part in such a match: one pass over the
     # distinct capitalised words says so, without segmenting every run of the text
     # (that cost 10 ms a search page; a segment's words all lead to its target).
-    leading = table.words_leading_to(keys)
+    if leading is None:
+        leading = table.words_leading_to(keys)
     words_seen = {w for token in set(_CAPITALISED_WORD.findall(text)) for w in WORD.findall(token)}
     candidates = {w for w in words_seen if word_key(w) in leading}
     found: set[str] = set()

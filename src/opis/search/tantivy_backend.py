@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -145,6 +146,7 @@ class TantivyBackend:
             self._index.register_tokenizer(name, text_analyzer(languages))
         self._local = threading.local()  # one query analyzer per thread (web workers)
         self._meta = tantivy_dir / "meta.json"
+        self._generation: tuple[tuple[int, int, int], int] | None = None
         self._seen_meta = self.generation()
         self._index.register_tokenizer(KEY_ANALYZER, key_analyzer())
         marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
@@ -247,13 +249,25 @@ class TantivyBackend:
     def generation(self) -> int:
         """Changes with every commit, by any process: the hash of tantivy's meta.json.
 
-        Not its mtime: two commits within one clock tick (a few ms) can leave the same
-        mtime and size. The file is small; reading it costs microseconds.
+        Not its mtime alone: two commits within one clock tick (a few ms) can leave the
+        same mtime and size. tantivy replaces the file by renaming a new one over it, so
+        each commit also gives it a new inode: the file is read again only when its
+        inode, mtime or size moved (every search asks, and a read cost more than a stat).
         """
         try:
-            return hash(self._meta.read_bytes())
+            stat = os.stat(self._meta)
         except FileNotFoundError:
             return 0
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        known = self._generation
+        if known is not None and known[0] == seen:
+            return known[1]
+        try:
+            stamp = hash(self._meta.read_bytes())
+        except FileNotFoundError:
+            return 0
+        self._generation = (seen, stamp)
+        return stamp
 
     def _searcher(self) -> tantivy.Searcher:
         # Another process (an ingest) may have committed: pick up its segments.
@@ -362,33 +376,56 @@ class TantivyBackend:
         highlights: Highlights,
         stored: list[dict[str, Any]],
     ) -> list[str]:
-        generators: dict[str, tantivy.SnippetGenerator] = {}
-        out = []
-        for data in stored:
-            field = "body_ru" if data.get("ru") else "body"
-            if field not in generators:
-                generators[field] = self._generator(searcher, query, highlights, stored, field)
-            out.append(self._snippet(generators[field], field, data["body"][:SNIPPET_SCAN]))
-        return out
+        """A highlighted snippet of each hit's body.
+
+        Tokenising a long body whole cost milliseconds a hit, so the generator reads
+        only the stretch where the asked words stand thickest (``_window``), and the
+        whole text only when that stretch holds no match after all.
+        """
+        texts = [data["body"][:SNIPPET_SCAN] for data in stored]
+        folded = [names.fold_yo(text) for text in texts]
+        fields = ["body_ru" if data.get("ru") else "body" for data in stored]
+        leading = names.TABLE.words_leading_to(highlights.name_keys)
+        windows: list[tuple[int, int] | None] = []
+        extra: dict[str, set[str]] = {}
+        for field in set(fields):
+            extra[field] = set()
+            for prefix in highlights.prefixes:
+                extra[field].update(
+                    t for t, _ in searcher.terms_with_prefix(field, prefix, limit=64)
+                )
+        locators = {f: _locator(highlights.terms.get(f, set()) | extra[f]) for f in extra}
+        for text, field in zip(folded, fields, strict=True):
+            locator = locators[field]
+            window = _window(locator, text) if locator is not None else None
+            # Mark what matched through names too: the words of each hit whose name key
+            # was asked for (Сталина for "Stalin"), in the stretch shown or else anywhere.
+            if highlights.name_keys:
+                scope = text[window[0] : window[1]] if window else text
+                words = names.words_with_keys(scope, highlights.name_keys, leading=leading)
+                found = {t for word in words for t in self.analyze(word, field)}
+                extra[field] |= found
+                if window is None and found:
+                    named = _locator(found)
+                    window = _window(named, text) if named is not None else None
+            windows.append(window)
+        generators = {f: self._generator(searcher, query, f, extra[f]) for f in extra}
+        return [
+            self._snippet(
+                generators[field],
+                field,
+                text,
+                fold,
+                window,
+                located=locators[field] is not None and not _LATIN_DIACRITIC.search(text),
+            )
+            for text, fold, field, window in zip(texts, folded, fields, windows, strict=True)
+        ]
 
     def _generator(
-        self,
-        searcher: tantivy.Searcher,
-        query: tantivy.Query,
-        highlights: Highlights,
-        stored: list[dict[str, Any]],
-        field: str,
+        self, searcher: tantivy.Searcher, query: tantivy.Query, field: str, extra: set[str]
     ) -> tantivy.SnippetGenerator:
-        # Mark what matched through names or prefixes too: the words of each hit
-        # whose name key was asked for (Сталина for "Stalin"), the terms a prefix covers.
-        extra: set[str] = set()
-        if highlights.name_keys:
-            for data in stored:
-                body = data["body"][:SNIPPET_SCAN]
-                for word in names.words_with_keys(body, highlights.name_keys):
-                    extra.update(self.analyze(word, field))
-        for prefix in highlights.prefixes:
-            extra.update(t for t, _ in searcher.terms_with_prefix(field, prefix, limit=64))
+        """The field's snippet generator, marking ``extra`` terms beside the query's."""
         snippet_query = query
         if extra:
             snippet_query = tantivy.Query.boolean_query(
@@ -405,22 +442,102 @@ class TantivyBackend:
         return generator
 
     @staticmethod
-    def _snippet(generator: tantivy.SnippetGenerator, field: str, display: str) -> str:
-        folded = names.fold_yo(display)
-        snippet = generator.snippet_from_doc(tantivy.Document(**{field: folded}))
-        fragment = snippet.fragment_range()
-        if fragment.end <= fragment.start:
+    def _snippet(
+        generator: tantivy.SnippetGenerator,
+        field: str,
+        display: str,
+        folded: str,
+        window: tuple[int, int] | None,
+        located: bool,
+    ) -> str:
+        """The best fragment of ``display`` (in ``window`` if it has one) with its
+        matches marked, or the text's first words.
+
+        ``located``: the window was looked for and none found; then the text holds no
+        asked word (unless a Latin diacritic hides one from the pattern: "Pérez" for
+        perez), and the generator need not read it.
+        """
+        marked = None
+        if window is not None:
+            start, end = window
+            marked = _marked(generator, field, display[start:end], folded[start:end])
+        if marked is None and (window is not None or not located):
+            marked = _marked(generator, field, display, folded)
+        if marked is None:
             lead = " ".join(display[: SNIPPET_CHARS + 40].split())
             return _escape(lead[:SNIPPET_CHARS])
-        # ё and е have the same UTF-8 length, so the folded offsets fit the display text.
-        raw = display.encode("utf-8")[fragment.start : fragment.end]
-        out, at = [], 0
-        for span in snippet.highlighted():
-            out.append(_escape(raw[at : span.start]))
-            out.append(f"<b>{_escape(raw[span.start : span.end])}</b>")
-            at = span.end
-        out.append(_escape(raw[at:]))
-        return " ".join("".join(out).split())
+        return marked
+
+
+def _marked(
+    generator: tantivy.SnippetGenerator, field: str, display: str, folded: str
+) -> str | None:
+    """The generator's fragment of ``display`` (``folded`` is it with ё as е), or None."""
+    snippet = generator.snippet_from_doc(tantivy.Document(**{field: folded}))
+    fragment = snippet.fragment_range()
+    if fragment.end <= fragment.start:
+        return None
+    # ё and е have the same UTF-8 length, so the folded offsets fit the display text.
+    raw = display.encode("utf-8")[fragment.start : fragment.end]
+    out, at = [], 0
+    for span in snippet.highlighted():
+        out.append(_escape(raw[at : span.start]))
+        out.append(f"<b>{_escape(raw[span.start : span.end])}</b>")
+        at = span.end
+    out.append(_escape(raw[at:]))
+    return " ".join("".join(out).split())
+
+
+LOCATOR_MATCHES = 16
+_LATIN_DIACRITIC = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+"""How many places of a long text the locator weighs before choosing a stretch."""
+
+
+def _locator(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern for the words a snippet may mark, to run on lower-cased text.
+
+    Stemmed terms are searched less their last letter ("happi" for happy, "studi" for
+    study); a pattern that also hits other words only costs a look that finds nothing.
+    The pattern starts with its words, not with a word boundary, so the regex engine
+    can skip ahead to their first letters; ``_window`` checks the boundary.
+    """
+    stems = {t[:-1] if len(t) > 4 else t for t in terms if t}
+    if not stems:
+        return None
+    return re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)))
+
+
+def _window(locator: re.Pattern[str], text: str) -> tuple[int, int] | None:
+    """The stretch of ``text`` around the place where the most distinct asked words
+    stand within one snippet's length; None when none stands anywhere."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer (İ)
+        return None
+    hits: list[tuple[int, str]] = []
+    for match in locator.finditer(lowered):
+        at = match.start()
+        if at and lowered[at - 1].isalnum():
+            continue
+        hits.append((at, match.group()))
+        if len(hits) >= LOCATOR_MATCHES:
+            break
+    if not hits:
+        return None
+    best, best_count = hits[0][0], 0
+    for index, (at, _) in enumerate(hits):
+        words = {w for position, w in hits[index:] if position < at + SNIPPET_CHARS}
+        if len(words) > best_count:
+            best, best_count = at, len(words)
+    start = max(0, best - SNIPPET_CHARS)
+    end = min(len(text), best + 2 * SNIPPET_CHARS)
+    # Whole words only: a cut word could be marked or tokenised differently.
+    if start:
+        space = text.find(" ", start, best)
+        start = space + 1 if space >= 0 else best
+    if end < len(text):
+        space = text.rfind(" ", best, end)
+        end = space if space > best else end
+    return start, end
 
 
 def _escape(text: str | bytes) -> str:

@@ -31,6 +31,7 @@ Query = tantivy.Query
 
 DEFAULT_FIELDS = (("title", 3.0), ("header", 2.0), ("body", 1.0), ("body_ru", 1.0))
 """Where a plain word is looked for; the body is split by language (see tantivy_backend)."""
+BODY_FIELDS = ("body", "body_ru")
 NAMES_FIELD, NAMES_BOOST = "names", 1.5
 PHRASE_BONUS = (("title", 2.0), ("body", 1.0), ("body_ru", 1.0))
 """Extra score when the words of a plain query stand together as typed."""
@@ -60,6 +61,8 @@ class Highlights:
 
     name_keys: set[str] = field(default_factory=set)
     prefixes: list[str] = field(default_factory=list)
+    terms: dict[str, set[str]] = field(default_factory=dict)
+    """The analysed words asked of each body field: where to look for a snippet."""
 
 
 class Compiler:
@@ -118,6 +121,8 @@ class Compiler:
 
     def _field_text(self, fname: str, text: str, slop: int = 0) -> Query | None:
         tokens = self.analyze(text, fname)
+        if fname in BODY_FIELDS:
+            self.highlights.terms.setdefault(fname, set()).update(tokens)
         return self._text(fname, tokens, slop) if tokens else None
 
     def _prefix(self, node: Term) -> Query | None:
