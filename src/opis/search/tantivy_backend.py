@@ -417,7 +417,7 @@ class TantivyBackend:
                 text,
                 fold,
                 window,
-                located=locators[field] is not None and not _LATIN_DIACRITIC.search(text),
+                located=locators[field] is not None,
             )
             for text, fold, field, window in zip(texts, folded, fields, windows, strict=True)
         ]
@@ -453,7 +453,7 @@ class TantivyBackend:
         """The best fragment of ``display`` (in ``window`` if it has one) with its
         matches marked, or the text's first words.
 
-        ``located``: the window was looked for and none found; then the text holds no
+        ``located``: the window was looked for; when none was found the text holds no
         asked word (unless a Latin diacritic hides one from the pattern: "Pérez" for
         perez), and the generator need not read it.
         """
@@ -461,7 +461,9 @@ class TantivyBackend:
         if window is not None:
             start, end = window
             marked = _marked(generator, field, display[start:end], folded[start:end])
-        if marked is None and (window is not None or not located):
+        if marked is None and (
+            window is not None or not located or _LATIN_DIACRITIC.search(display)
+        ):
             marked = _marked(generator, field, display, folded)
         if marked is None:
             lead = " ".join(display[: SNIPPET_CHARS + 40].split())
