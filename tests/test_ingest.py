@@ -11,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from opis import ingest as opis_ingest
 from opis.archive import open_archive
 from opis.ingest import ingest
 from opis.store.sql import open_sqlite
@@ -61,6 +64,35 @@ def test_reingest_is_unchanged_and_changed_source_is_versioned(
     [record_id] = [r["id"] for r in archive.store.list_records() if r["id"].startswith("wilson-")]
     history = archive.store.history(record_id)
     assert len(history) == 2 and "Awaiting your instructions." in history[0].record.body
+
+
+def test_a_new_reader_version_reads_every_file_again(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_slice(corpus, tmp_path / "in", [SEED, FRUS_SMALL])
+    archive = open_archive(tmp_path / "home")
+    ingest(archive.store, [folder])
+    assert ingest(archive.store, [folder]).unchanged_files == 2
+    # A mended reader or analyser: the same files are read again, without --force.
+    monkeypatch.setattr(opis_ingest, "reader_version", lambda: "0+mended")
+    again = ingest(archive.store, [folder])
+    assert (again.unchanged_files, again.created, again.unchanged) == (0, 0, 45)
+    assert ingest(archive.store, [folder]).unchanged_files == 2
+
+
+def test_the_reader_version_follows_the_code_and_data_that_make_records(tmp_path: Path) -> None:
+    package = tmp_path / "opis"
+    source = Path(opis_ingest.__file__).parent
+    for folder in opis_ingest.RECORD_MAKERS:
+        shutil.copytree(source / folder, package / folder, ignore=shutil.ignore_patterns("*.pyc"))
+    version = opis_ingest.reader_version.__wrapped__(package)
+    assert version == opis_ingest.reader_version()  # the installed code, digested alike
+    (package / "readers" / "__pycache__").mkdir(exist_ok=True)
+    (package / "readers" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert opis_ingest.reader_version.__wrapped__(package) == version
+    model = next(p for p in sorted((package / "analysis" / "data").iterdir()) if p.is_file())
+    model.write_bytes(model.read_bytes() + b"\n")
+    assert opis_ingest.reader_version.__wrapped__(package) != version
 
 
 def test_bad_input_fails_one_file_at_a_time_and_keeps_what_is_stored(

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -23,8 +24,29 @@ from opis.readers.base import Item, NotADocument, ReadError, make_source
 from opis.readers.sniff import unreadable_reason
 from opis.store.base import FileMark, PutOutcome, Store
 
-READER_VERSION = f"{__version__}+r3"
-"""Bump the suffix when readers or analysers change what they produce."""
+RECORD_MAKERS = ("readers", "analysis", "ocr")
+"""The subpackages whose code and data make records out of files."""
+
+
+@cache
+def reader_version(package: Path = Path(__file__).parent) -> str:
+    """The opis version and a digest of every file of ``RECORD_MAKERS``.
+
+    Kept with each file's ingest mark: a file whose mark has another version is read
+    again by the next ``opis ingest``, so a mended reader or a retrained tagger
+    reaches records already stored without ``--force`` (a suffix bumped by hand was
+    forgotten more than once). A change to a comment re-reads too; a whole-corpus
+    re-read costs minutes, a stale record is wrong until someone notices.
+    """
+    digest = hashlib.sha256()
+    for folder in RECORD_MAKERS:
+        for path in sorted((package / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+                digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
 UNANALYSED = "+unanalysed"
 """Suffix of the version mark when analysis was switched off (benchmarks)."""
 
@@ -185,7 +207,7 @@ def ingest(
     references found by analysis (the benchmark uses it to measure their cost).
     """
     report = IngestReport()
-    version = READER_VERSION if analyse else READER_VERSION + UNANALYSED
+    version = reader_version() + ("" if analyse else UNANALYSED)
     pending: list[_Job] = []
     for path, relative in discover_relative(paths):
         report.files += 1
@@ -251,7 +273,7 @@ def _store_result(store: Store, result: FileRead, report: IngestReport, version:
         return
     assert result.fmt is not None
     if result.stream:
-        _store_stream(store, Path(result.path), result.fmt, report)
+        _store_stream(store, Path(result.path), result.fmt, report, version)
         return
     sources = []
     if result.content is not None:
@@ -260,7 +282,7 @@ def _store_result(store: Store, result: FileRead, report: IngestReport, version:
     _write(store, list(result.items), sources, report, result.fmt, mark)
 
 
-def _store_stream(store: Store, path: Path, fmt: str, report: IngestReport) -> None:
+def _store_stream(store: Store, path: Path, fmt: str, report: IngestReport, version: str) -> None:
     """Write a streamed file in batches: each batch is one transaction."""
     reader = registry.by_format(fmt)
     assert reader.read_stream is not None
@@ -278,10 +300,10 @@ def _store_stream(store: Store, path: Path, fmt: str, report: IngestReport) -> N
     except (ReadError, OSError) as exc:
         message = str(exc)
         report.failed.append((str(path), message))
-        store.mark_file(FileMark(str(path), "", READER_VERSION, "failed", message=message))
+        store.mark_file(FileMark(str(path), "", version, "failed", message=message))
         return
     records += _write(store, batch, [], report, fmt, None)
-    store.mark_file(FileMark(str(path), digest.hexdigest(), READER_VERSION, "ok", records=records))
+    store.mark_file(FileMark(str(path), digest.hexdigest(), version, "ok", records=records))
 
 
 class _HashingReader:
