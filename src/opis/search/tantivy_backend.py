@@ -411,14 +411,7 @@ class TantivyBackend:
             windows.append(window)
         generators = {f: self._generator(searcher, query, f, extra[f]) for f in extra}
         return [
-            self._snippet(
-                generators[field],
-                field,
-                text,
-                fold,
-                window,
-                located=locators[field] is not None,
-            )
+            self._snippet(generators[field], field, text, fold, window)
             for text, fold, field, window in zip(texts, folded, fields, windows, strict=True)
         ]
 
@@ -448,22 +441,19 @@ class TantivyBackend:
         display: str,
         folded: str,
         window: tuple[int, int] | None,
-        located: bool,
     ) -> str:
         """The best fragment of ``display`` (in ``window`` if it has one) with its
         matches marked, or the text's first words.
 
-        ``located``: the window was looked for; when none was found the text holds no
-        asked word (unless a Latin diacritic hides one from the pattern: "Pérez" for
-        perez), and the generator need not read it.
+        Without a window the text holds no word the generator could mark (unless a
+        Latin diacritic hides one from the pattern: "Pérez" for perez), and it need not
+        read the text.
         """
         marked = None
         if window is not None:
             start, end = window
             marked = _marked(generator, field, display[start:end], folded[start:end])
-        if marked is None and (
-            window is not None or not located or _LATIN_DIACRITIC.search(display)
-        ):
+        if marked is None and (window is not None or _LATIN_DIACRITIC.search(display)):
             marked = _marked(generator, field, display, folded)
         if marked is None:
             lead = " ".join(display[: SNIPPET_CHARS + 40].split())
