@@ -531,7 +531,16 @@ def tag_cable(text: str, recased: str, spacy: list[Span], rules: list[Span]) -> 
     tagger = default_tagger()
     if tagger is None:
         return None
-    return tagger.tag_views(Views(text, recased, spacy, rules))
+    view = Views(text, recased, spacy, rules)
+    # Where the fine-tuned MiniLM and the CRF stacked on its output are shipped
+    # (data/cable_transformer/, ``python -m opis.analysis.cable_transformer --stacked``),
+    # they replace this CRF: person F1 0.798 against 0.763 in the same 5-fold
+    # cross-validation (bench/ner_transformer.py). ``OPIS_CABLE_TRANSFORMER=off`` keeps
+    # this CRF alone.
+    from opis.analysis.cable_transformer import tag_stacked
+
+    stacked = tag_stacked(view)
+    return tagger.tag_views(view) if stacked is None else stacked
 
 
 # ---------------------------------------------------------------------------

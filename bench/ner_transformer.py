@@ -1,0 +1,177 @@
+"""The fine-tuned MiniLM tagger (``opis.analysis.cable_transformer``) on History Lab gold.
+
+    nice -n 10 .venv/bin/python bench/ner_transformer.py [--corpus ../shared/corpus]
+        [--folds 5] [--cache /tmp/nerx/oof.pkl] [--epochs 5] [--lr 1e-4]
+
+Same protocol and scoring as ``bench/ner_cable.py`` (its ``score``; ``ner_eval``'s
+exact spans; folds of ``cable_ner.folds``, grouped by telegram), for:
+
+- the transformer alone (out-of-fold);
+- the CRF of ``cable_ner`` alone (same folds);
+- union: the CRF's spans plus the transformer's people where the CRF found nothing;
+- stacked: a CRF over ``cable_ner`` features plus the transformer's out-of-fold labels
+  and probabilities. A record's transformer features always come from the fold model
+  that did not see it; the CRF of fold k is trained on records whose features came
+  from fold models that did see fold k's records (the usual one-level stacking: no
+  record's own features leak, but it is not nested cross-fitting);
+- ``train`` (+ ``ToBeFixed``) -> ``unittest``, transformer alone and union.
+
+``--cache`` keeps the out-of-fold transformer output (the slow part: about 5 minutes a
+fold on 2 cores) so the combinations can be rerun without training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ner_cable import print_scores, score, train_to_unittest
+
+from opis.analysis import cable_transformer as ct
+from opis.analysis.cable_ner import (
+    cross_validate,
+    folds,
+    gold_spans,
+    read_gold,
+    views,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def person_line(name: str, result) -> str:  # type: ignore[no-untyped-def]
+    line = next(row for row in result.table() if row.strip().startswith("person "))
+    return f"{name:<28}{line.strip()[len('person') :]}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--epochs", type=int, default=ct.Options.epochs)
+    parser.add_argument("--lr", type=float, default=ct.Options.lr)
+    parser.add_argument("--skip-unittest", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    options = ct.Options(epochs=args.epochs, lr=args.lr)
+    records = read_gold(args.corpus)
+    record_views = views([r.body for r in records])
+    if args.cache and args.cache.exists():
+        cached = pickle.loads(args.cache.read_bytes())
+        outputs, seconds, options = cached["outputs"], cached["seconds"], cached["options"]
+        print(f"transformer out-of-fold output from {args.cache}")
+    else:
+        outputs, seconds = ct.cross_validate(
+            records, args.folds, options, log=lambda m: print(f"  {m}", flush=True)
+        )
+        if args.cache:
+            args.cache.write_bytes(
+                pickle.dumps({"outputs": outputs, "seconds": seconds, "options": options})
+            )
+    print(f"{options}")
+    print("seconds per fold (training + tagging): " + ", ".join(f"{s:.0f}" for s in seconds))
+    summary = []
+
+    # Labels decoded again from the probabilities: the cache may hold another decoding.
+    labels = {i: ct.decode_labels(o.probabilities) for i, o in outputs.items()}
+    viterbi = {i: ct.decode_labels(o.probabilities, "viterbi") for i, o in outputs.items()}
+    result = score(records, {i: ct.spans_from(records[i].body, viterbi[i]) for i in viterbi})
+    summary.append(person_line("transformer, B/I Viterbi", result))
+    transformer = {i: ct.spans_from(records[i].body, labels[i]) for i in labels}
+    result = score(records, transformer)
+    print_scores(f"transformer, {args.folds}-fold CV grouped by telegram", result)
+    summary.append(person_line("transformer", result))
+    result = score(records, {i: ct.spans_from(records[i].body, labels[i], False) for i in labels})
+    summary.append(person_line("transformer, no propagation", result))
+
+    started = time.perf_counter()
+    crf = cross_validate(records, record_views, args.folds)
+    result = score(records, crf)
+    print_scores(f"CRF (cable_ner), same folds ({time.perf_counter() - started:.0f} s)", result)
+    summary.append(person_line("CRF", result))
+
+    union = {i: ct.union_people(crf[i], transformer[i]) for i in crf}
+    result = score(records, union)
+    print_scores("union: CRF + transformer people where the CRF has nothing", result)
+    summary.append(person_line("union", result))
+
+    gold = [gold_spans(r) for r in records]
+    stacked = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        for n, held_out in enumerate(folds(records, args.folds)):
+            keep = set(held_out)
+            examples = [
+                (record_views[i], gold[i], labels[i], outputs[i].probabilities)
+                for i in range(len(records))
+                if i not in keep
+            ]
+            tagger = ct.train_stacked(examples, Path(folder) / f"stacked{n}.crfsuite")
+            for i in held_out:
+                stacked[i] = tagger.tag_views(record_views[i], labels[i], outputs[i].probabilities)
+    result = score(records, stacked)
+    print_scores(
+        f"stacked CRF (cable_ner features + transformer output) "
+        f"({time.perf_counter() - started:.0f} s)",
+        result,
+    )
+    summary.append(person_line("stacked CRF", result))
+    stacked_union = {i: ct.union_people(stacked[i], transformer[i]) for i in stacked}
+    result = score(records, stacked_union)
+    summary.append(person_line("stacked CRF + union", result))
+
+    if not args.skip_unittest:
+        held = [i for i, r in enumerate(records) if r.extra.get("split") == "unittest"]
+        numbers = {records[i].number for i in held}
+        training = [i for i, r in enumerate(records) if i not in held and r.number not in numbers]
+        started = time.perf_counter()
+        tagger = ct.train(
+            [(records[i].body, gold[i]) for i in training],
+            options,
+            log=lambda m: print(f"  unittest model: {m}", flush=True),
+        )
+        train_seconds = time.perf_counter() - started
+        tf_unittest = {i: tagger.tag(records[i].body) for i in held}
+        result = score(records, tf_unittest)
+        print_scores(
+            f"transformer trained on {len(training)} files -> unittest/ "
+            f"({train_seconds:.0f} s training)",
+            result,
+        )
+        summary.append(person_line("transformer -> unittest", result))
+        with tempfile.TemporaryDirectory() as folder:
+            crf_unittest, _, _ = train_to_unittest(records, record_views, Path(folder))
+        summary.append(person_line("CRF -> unittest", score(records, crf_unittest)))
+        result = score(records, {i: ct.union_people(crf_unittest[i], tf_unittest[i]) for i in held})
+        print_scores("union -> unittest/", result)
+        summary.append(person_line("union -> unittest", result))
+        started = time.perf_counter()
+        for record in records:
+            tagger.tag(record.body)
+        seconds = time.perf_counter() - started
+        chars = sum(len(r.body) for r in records)
+        print(
+            f"\ntransformer tagging (2 threads): {1000 * seconds / len(records):.0f} ms/document, "
+            f"{chars / seconds:,.0f} chars/s"
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            size = ct.save(tagger, Path(folder))
+        print(f"saved model (float16 + tokenizer): {size:,} bytes")
+
+    print(f"\nperson (exact, names), {args.folds}-fold CV unless marked:")
+    print(f"{'':<28}    P     R    F1      tp   fp   fn   overlap P/R/F1")
+    print("\n".join(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
