@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ner_cable import print_scores, score, train_to_unittest
 
 from opis.analysis import cable_transformer as ct
+from opis.analysis.ner_eval import Evaluation
 from opis.analysis.cable_ner import (
     cross_validate,
     folds,
@@ -47,7 +48,7 @@ from opis.analysis.cable_ner import (
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def person_line(name: str, result) -> str:  # type: ignore[no-untyped-def]
+def person_line(name: str, result: Evaluation) -> str:
     line = next(row for row in result.table() if row.strip().startswith("person "))
     return f"{name:<28}{line.strip()[len('person') :]}"
 
