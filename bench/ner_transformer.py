@@ -36,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ner_cable import print_scores, score, train_to_unittest
 
 from opis.analysis import cable_transformer as ct
-from opis.analysis.ner_eval import Evaluation
 from opis.analysis.cable_ner import (
     cross_validate,
     folds,
@@ -44,6 +43,7 @@ from opis.analysis.cable_ner import (
     read_gold,
     views,
 )
+from opis.analysis.ner_eval import Evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
 
