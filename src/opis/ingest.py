@@ -35,7 +35,7 @@ def reader_version(package: Path = Path(__file__).parent) -> str:
     Kept with each file's ingest mark: a file whose mark has another version is read
     again by the next ``opis ingest``, so a mended reader or a retrained tagger
     reaches records already stored without ``--force`` (a suffix bumped by hand was
-    forgotten more than once). A change to a comment re-reads too; a whole-corpus
+    forgotten for the NAA series fix). A change to a comment re-reads too; a whole-corpus
     re-read costs minutes, a stale record is wrong until someone notices.
     """
     digest = hashlib.sha256()

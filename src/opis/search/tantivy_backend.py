@@ -481,8 +481,8 @@ def _marked(
 
 
 LOCATOR_MATCHES = 16
-_LATIN_DIACRITIC = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 """How many places of a long text the locator weighs before choosing a stretch."""
+_LATIN_DIACRITIC = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def _locator(terms: Iterable[str]) -> re.Pattern[str] | None:
