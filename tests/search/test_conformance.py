@@ -266,6 +266,24 @@ def test_snippet_shows_a_match_deep_in_a_long_text(
     hit = next(h for h in backend.search(word, limit=ALL).hits if h.id == record.id)
     marked = re.findall(r"<b>(\w+)</b>", hit.snippet)
     assert any(m.lower()[:5] == word.lower()[:5] for m in marked), (word, hit.snippet)
+    assert not hit.snippet.startswith("<b>")  # with the words that lead to it
+
+
+def test_snippets_give_the_words_before_the_match(
+    backend: SearchBackend, by_id: dict[str, Record]
+) -> None:
+    # "... the draft response to Shtykov's telegrams": a snippet that starts on the
+    # marked word hides what leads to it.
+    marked = starting = 0
+    for word in ("Korea", "Moscow", "commission", "Molotov", "treaty"):
+        for hit in backend.search(word, limit=50).hits:
+            opening = by_id[hit.id].body[:40].lower()
+            if "<b>" not in hit.snippet or word.lower()[:5] in opening:
+                continue
+            marked += 1
+            starting += hit.snippet.startswith("<b>")
+    assert marked > 100
+    assert starting / marked < 0.05, (starting, marked)
 
 
 def test_snippet_marks_words_whatever_their_diacritics(backend: SearchBackend) -> None:

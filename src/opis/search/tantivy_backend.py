@@ -480,8 +480,10 @@ def _marked(
     return " ".join("".join(out).split())
 
 
-LOCATOR_MATCHES = 16
+LOCATOR_MATCHES = 64
 """How many places of a long text the locator weighs before choosing a stretch."""
+LEAD_CHARS = SNIPPET_CHARS // 4
+"""Context kept before the first asked word of the stretch."""
 _LATIN_DIACRITIC = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 
@@ -515,12 +517,26 @@ def _window(locator: re.Pattern[str], text: str) -> tuple[int, int] | None:
             break
     if not hits:
         return None
-    best, best_count = hits[0][0], 0
+    # Weigh each asked word by how rarely it stands in the text: a stretch with the
+    # one "hopelessly" beats one with a third "means" (the generator weighs by rarity
+    # in the whole index too).
+    counts: dict[str, int] = {}
+    for _, word in hits:
+        counts[word] = counts.get(word, 0) + 1
+    best, best_weight = hits[0][0], 0.0
+    reach = SNIPPET_CHARS - LEAD_CHARS
     for index, (at, _) in enumerate(hits):
-        words = {w for position, w in hits[index:] if position < at + SNIPPET_CHARS}
-        if len(words) > best_count:
-            best, best_count = at, len(words)
-    start = max(0, best - SNIPPET_CHARS)
+        words = set()
+        for position, word in hits[index:]:
+            if position >= at + reach:
+                break
+            words.add(word)
+        weight = sum(1 / counts[word] for word in words)
+        if weight > best_weight:
+            best, best_weight = at, weight
+    # The generator cuts its text into fragments from the start: the first fragment
+    # holds the stretch, with some words before it.
+    start = max(0, best - LEAD_CHARS)
     end = min(len(text), best + 2 * SNIPPET_CHARS)
     # Whole words only: a cut word could be marked or tokenised differently.
     if start:
