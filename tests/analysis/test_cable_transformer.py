@@ -152,3 +152,16 @@ def test_the_shipped_models_read_their_own_training_telegrams_back(gold: list[Re
         ]
         total.add(evaluate_record(record, lambda _record, found=found: found))
     assert total.counts["person"].exact()[2] >= 0.90, total.counts["person"]
+
+
+def test_a_long_cable_is_tagged_a_few_windows_at_a_time(
+    gold: list[Record], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tagger = default_tagger()
+    assert tagger is not None
+    text = "\n\n".join(r.body for r in gold[:12])  # about 30,000 characters
+    tokens, few = tagger.probabilities(text)
+    assert len(tokens) > 4_000
+    monkeypatch.setattr(cable_transformer, "INFERENCE_BATCH", 1_000)
+    _, all_at_once = tagger.probabilities(text)
+    assert np.abs(few - all_at_once).max() < 1e-3

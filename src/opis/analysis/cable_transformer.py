@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import random
 import time
@@ -63,6 +64,8 @@ LABEL_INDEX = {label: n for n, label in enumerate(LABELS)}
 NEWLINE_PIECE = "[unused1]"
 STACKED_FILE = "stacked.crfsuite"
 IGNORE = -100
+INFERENCE_BATCH = 8
+"""Windows per forward pass when tagging."""
 Probabilities = npt.NDArray[np.float32]
 
 
@@ -237,13 +240,20 @@ class TransformerTagger:
         spans = _windows(len(encoded.ids), size, size // 2)
         best = np.full(len(encoded.ids), -1, dtype=np.int64)
         result = np.zeros((len(encoded.ids), len(LABELS)), dtype=np.float32)
-        batch = [[self.pieces.cls, *encoded.ids[s:e], self.pieces.sep] for s, e in spans]
-        width = max(len(row) for row in batch)
-        ids = torch.tensor([row + [self.pieces.pad] * (width - len(row)) for row in batch])
-        mask = (ids != self.pieces.pad).long()
-        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=_amx()):
-            logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
-        probs = torch.softmax(logits, dim=-1).numpy()
+        rows = [[self.pieces.cls, *encoded.ids[s:e], self.pieces.sep] for s, e in spans]
+        parts = []
+        # A few windows at a time: a long OCR'd cable has hundreds, and all at once
+        # held hundreds of MB of activations in each ingest worker.
+        for first in range(0, len(rows), INFERENCE_BATCH):
+            batch = rows[first : first + INFERENCE_BATCH]
+            width = max(len(row) for row in batch)
+            ids = torch.tensor([row + [self.pieces.pad] * (width - len(row)) for row in batch])
+            mask = (ids != self.pieces.pad).long()
+            with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=_amx()):
+                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+            part = torch.softmax(logits, dim=-1).numpy()
+            parts.append(np.pad(part, ((0, 0), (0, self.window - part.shape[1]), (0, 0))))
+        probs = np.concatenate(parts)
         for row, (s, e) in enumerate(spans):
             for position in range(s, e):
                 margin = min(position - s, e - 1 - position)
@@ -419,8 +429,11 @@ def default_tagger() -> TransformerTagger | None:
         return None
     if not (MODEL_DIR / "cable_transformer.json").exists():
         return None
+    # In an ingest worker the pool gives the parallelism: one torch thread each,
+    # not two per worker fighting over the 2 cores.
+    threads = 1 if multiprocessing.parent_process() is not None else None
     try:
-        return load(MODEL_DIR)
+        return load(MODEL_DIR, threads=threads)
     except (ImportError, OSError, ValueError):
         return None
 
