@@ -37,7 +37,7 @@ import re
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,6 +63,8 @@ from opis.model import Record
 MODEL_PATH = _DATA / "cable_ner.crfsuite"
 TYPES = ("person", "org", "place")
 FeatureList = list[str]
+Items = Sequence[FeatureList] | Sequence[dict[str, float]]
+"""What CRFsuite reads for each token: feature names, or names with weights."""
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|[^\sA-Za-z0-9]")
 _SPEECH = frozenset(
@@ -476,15 +478,41 @@ class CableTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_file))
 
+    def tag_items(self, text: str, tokens: list[Token], items: Items) -> list[Span]:
+        """Spans of ``text`` from the CRF's labels for ``tokens``, described by ``items``."""
+        return spans_from_labels(text, tokens, self._tagger.tag(items)) if tokens else []
+
     def tag_views(self, view: Views) -> list[Span]:
         tokens, token_features = features(view)
-        if not tokens:
-            return []
-        spans = decode(view.text, tokens, self._tagger.tag(token_features))
-        return propagate_people(view.text, spans) if PROPAGATE else spans
+        return self.tag_items(view.text, tokens, token_features)
 
     def tag(self, text: str) -> list[Span]:
         return self.tag_views(views([text])[0])
+
+
+def spans_from_labels(
+    text: str, tokens: list[Token], labels: Sequence[str], propagate: bool = PROPAGATE
+) -> list[Span]:
+    """Spans from any tagger's BIO labels of ``tokens``: decoded, names spread."""
+    spans = decode(text, tokens, labels)
+    return propagate_people(text, spans) if propagate else spans
+
+
+def train_items(
+    sequences: Iterable[tuple[Items, list[str]]],
+    model_file: Path,
+    options: dict[str, Any] | None = None,
+) -> CableTagger:
+    """Train a CRF on (token descriptions, BIO labels) of each text; written to ``model_file``."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for items, labels in sequences:
+        if labels:
+            trainer.append(items, labels)
+    trainer.set_params({**TRAINING, **(options or {})})
+    trainer.train(str(model_file))
+    return CableTagger(model_file)
 
 
 def train(
@@ -493,16 +521,13 @@ def train(
     options: dict[str, Any] | None = None,
 ) -> CableTagger:
     """Train on (views, gold spans) pairs; the model is written to ``model_file``."""
-    import pycrfsuite
 
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for view, gold in examples:
-        tokens, token_features = features(view)
-        if tokens:
-            trainer.append(token_features, _labels_at(tokens, gold))
-    trainer.set_params({**TRAINING, **(options or {})})
-    trainer.train(str(model_file))
-    return CableTagger(model_file)
+    def sequences() -> Iterator[tuple[Items, list[str]]]:
+        for view, gold in examples:
+            tokens, token_features = features(view)
+            yield token_features, _labels_at(tokens, gold)
+
+    return train_items(sequences(), model_file, options)
 
 
 @cache

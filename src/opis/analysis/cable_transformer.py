@@ -35,7 +35,7 @@ import multiprocessing
 import os
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,14 +46,19 @@ import numpy.typing as npt
 
 from opis.analysis.cable_ner import (
     TYPES,
+    CableTagger,
+    Items,
     Token,
+    Views,
     _labels_at,
-    decode,
+    features,
     folds,
     gold_spans,
-    propagate_people,
     read_gold,
+    spans_from_labels,
     tokenize,
+    train_items,
+    views,
 )
 from opis.analysis.entities import _DATA, Span
 from opis.model import Record
@@ -267,11 +272,10 @@ class TransformerTagger:
         tokens, probs = self.probabilities(text)
         return tokens, (decode_labels(probs, self.decoding) if tokens else []), probs
 
-    def tag(self, text: str, propagate: bool = True) -> list[Span]:
+    def tag(self, text: str) -> list[Span]:
         """Person/org/place spans of an upper-case text (names trimmed as in ``cable_ner``)."""
         tokens, labels, _ = self.labels(text)
-        spans = decode(text, tokens, labels) if tokens else []
-        return propagate_people(text, spans) if propagate else spans
+        return spans_from_labels(text, tokens, labels) if tokens else []
 
 
 def _examples(
@@ -481,8 +485,7 @@ def cross_validate(
 def spans_from(text: str, labels: Sequence[str], propagate: bool = True) -> list[Span]:
     """Spans of decoded labels, by ``cable_ner``'s decoding rules."""
     tokens = tokenize(text)
-    spans = decode(text, tokens, labels) if tokens else []
-    return propagate_people(text, spans) if propagate else spans
+    return spans_from_labels(text, tokens, labels, propagate) if tokens else []
 
 
 # ---------------------------------------------------------------------------
@@ -528,43 +531,29 @@ class StackedTagger:
     """A CRF over ``cable_ner`` features and the transformer's output."""
 
     def __init__(self, model_file: Path) -> None:
-        import pycrfsuite  # type: ignore[import-untyped]
+        self.crf = CableTagger(model_file)
 
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_file))
-
-    def tag_views(
-        self, view: Any, labels: Sequence[str], probs: Probabilities, propagate: bool = True
-    ) -> list[Span]:
-        from opis.analysis.cable_ner import features
-
+    def tag_views(self, view: Views, labels: Sequence[str], probs: Probabilities) -> list[Span]:
         tokens, token_features = features(view)
-        if not tokens:
-            return []
-        crf_labels = self._tagger.tag(stack_features(token_features, labels, probs))
-        spans = decode(view.text, tokens, crf_labels)
-        return propagate_people(view.text, spans) if propagate else spans
+        items = stack_features(token_features, labels, probs)
+        return self.crf.tag_items(view.text, tokens, items)
 
 
 def train_stacked(
-    examples: Sequence[tuple[Any, list[Span], Sequence[str], Probabilities]], model_file: Path
+    examples: Sequence[tuple[Views, list[Span], Sequence[str], Probabilities]], model_file: Path
 ) -> StackedTagger:
     """Train the stacked CRF on (views, gold, transformer labels, probabilities).
 
     The transformer output of a training record must come from a model that did not
     see it (out-of-fold), or the CRF learns to trust it too much.
     """
-    import pycrfsuite
 
-    from opis.analysis.cable_ner import TRAINING, features
+    def sequences() -> Iterator[tuple[Items, list[str]]]:
+        for view, gold, labels, probs in examples:
+            tokens, token_features = features(view)
+            yield stack_features(token_features, labels, probs), _labels_at(tokens, gold)
 
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for view, gold, labels, probs in examples:
-        tokens, token_features = features(view)
-        if tokens:
-            trainer.append(stack_features(token_features, labels, probs), _labels_at(tokens, gold))
-    trainer.set_params(TRAINING)
-    trainer.train(str(model_file))
+    train_items(sequences(), model_file)
     return StackedTagger(model_file)
 
 
@@ -594,8 +583,6 @@ def build_stacked(
     ``outputs`` must be out-of-fold (``cross_validate``): the shipped transformer saw
     every record, so its own output would teach the CRF to trust it blindly.
     """
-    from opis.analysis.cable_ner import views
-
     record_views = views([r.body for r in records])
     examples = [
         (
@@ -622,7 +609,7 @@ def default_stacked() -> StackedTagger | None:
         return None
 
 
-def tag_stacked(view: Any) -> list[Span] | None:
+def tag_stacked(view: Views) -> list[Span] | None:
     """Spans of the stacked CRF for ``cable_ner.Views``, or None without the models.
 
     For ``cable_ner.tag_cable``: the best combination measured (bench/ner_transformer.py).
