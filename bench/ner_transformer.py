@@ -43,6 +43,7 @@ from opis.analysis.cable_ner import (
     read_gold,
     views,
 )
+from opis.analysis.entities import Span
 from opis.analysis.ner_eval import Evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,33 +81,40 @@ def main() -> int:
             )
     print(f"{options}")
     print("seconds per fold (training + tagging): " + ", ".join(f"{s:.0f}" for s in seconds))
-    summary = []
+    summary: list[str] = []
+
+    def report(short: str, spans: dict[int, list[Span]], title: str = "") -> None:
+        """Score ``spans``: the whole table under ``title`` if given, the person row kept."""
+        result = score(records, spans)
+        if title:
+            print_scores(title, result)
+        summary.append(person_line(short, result))
 
     # Labels decoded again from the probabilities: the cache may hold another decoding.
     labels = {i: ct.decode_labels(o.probabilities) for i, o in outputs.items()}
     viterbi = {i: ct.decode_labels(o.probabilities, "viterbi") for i, o in outputs.items()}
-    result = score(records, {i: ct.spans_from(records[i].body, viterbi[i]) for i in viterbi})
-    summary.append(person_line("transformer, B/I Viterbi", result))
+    report(
+        "transformer, B/I Viterbi",
+        {i: ct.spans_from(records[i].body, viterbi[i]) for i in viterbi},
+    )
     transformer = {i: ct.spans_from(records[i].body, labels[i]) for i in labels}
-    result = score(records, transformer)
-    print_scores(f"transformer, {args.folds}-fold CV grouped by telegram", result)
-    summary.append(person_line("transformer", result))
-    result = score(records, {i: ct.spans_from(records[i].body, labels[i], False) for i in labels})
-    summary.append(person_line("transformer, no propagation", result))
+    report("transformer", transformer, f"transformer, {args.folds}-fold CV grouped by telegram")
+    report(
+        "transformer, no propagation",
+        {i: ct.spans_from(records[i].body, labels[i], False) for i in labels},
+    )
 
     started = time.perf_counter()
     crf = cross_validate(records, record_views, args.folds)
-    result = score(records, crf)
-    print_scores(f"CRF (cable_ner), same folds ({time.perf_counter() - started:.0f} s)", result)
-    summary.append(person_line("CRF", result))
-
-    union = {i: ct.union_people(crf[i], transformer[i]) for i in crf}
-    result = score(records, union)
-    print_scores("union: CRF + transformer people where the CRF has nothing", result)
-    summary.append(person_line("union", result))
+    report("CRF", crf, f"CRF (cable_ner), same folds ({time.perf_counter() - started:.0f} s)")
+    report(
+        "union",
+        {i: ct.union_people(crf[i], transformer[i]) for i in crf},
+        "union: CRF + transformer people where the CRF has nothing",
+    )
 
     gold = [gold_spans(r) for r in records]
-    stacked = {}
+    stacked: dict[int, list[Span]] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         for n, held_out in enumerate(folds(records, args.folds)):
@@ -116,19 +124,21 @@ def main() -> int:
                 for i in range(len(records))
                 if i not in keep
             ]
-            tagger = ct.train_stacked(examples, Path(folder) / f"stacked{n}.crfsuite")
+            stacked_crf = ct.train_stacked(examples, Path(folder) / f"stacked{n}.crfsuite")
             for i in held_out:
-                stacked[i] = tagger.tag_views(record_views[i], labels[i], outputs[i].probabilities)
-    result = score(records, stacked)
-    print_scores(
+                stacked[i] = stacked_crf.tag_views(
+                    record_views[i], labels[i], outputs[i].probabilities
+                )
+    report(
+        "stacked CRF",
+        stacked,
         f"stacked CRF (cable_ner features + transformer output) "
         f"({time.perf_counter() - started:.0f} s)",
-        result,
     )
-    summary.append(person_line("stacked CRF", result))
-    stacked_union = {i: ct.union_people(stacked[i], transformer[i]) for i in stacked}
-    result = score(records, stacked_union)
-    summary.append(person_line("stacked CRF + union", result))
+    report(
+        "stacked CRF + union",
+        {i: ct.union_people(stacked[i], transformer[i]) for i in stacked},
+    )
 
     if not args.skip_unittest:
         held = [i for i, r in enumerate(records) if r.extra.get("split") == "unittest"]
@@ -142,19 +152,20 @@ def main() -> int:
         )
         train_seconds = time.perf_counter() - started
         tf_unittest = {i: tagger.tag(records[i].body) for i in held}
-        result = score(records, tf_unittest)
-        print_scores(
+        report(
+            "transformer -> unittest",
+            tf_unittest,
             f"transformer trained on {len(training)} files -> unittest/ "
             f"({train_seconds:.0f} s training)",
-            result,
         )
-        summary.append(person_line("transformer -> unittest", result))
         with tempfile.TemporaryDirectory() as folder:
             crf_unittest, _, _ = train_to_unittest(records, record_views, Path(folder))
-        summary.append(person_line("CRF -> unittest", score(records, crf_unittest)))
-        result = score(records, {i: ct.union_people(crf_unittest[i], tf_unittest[i]) for i in held})
-        print_scores("union -> unittest/", result)
-        summary.append(person_line("union -> unittest", result))
+        report("CRF -> unittest", crf_unittest)
+        report(
+            "union -> unittest",
+            {i: ct.union_people(crf_unittest[i], tf_unittest[i]) for i in held},
+            "union -> unittest/",
+        )
         started = time.perf_counter()
         for record in records:
             tagger.tag(record.body)
