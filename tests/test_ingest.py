@@ -293,3 +293,59 @@ def test_cli_exit_codes_and_record_json(corpus: Path, tmp_path: Path) -> None:
     assert opis("show", "no-such-id", home=home).returncode == 1
     stats = json.loads(opis("stats", "--json", home=home).stdout)
     assert stats["records"] == 1
+
+
+DFAT_V5 = "dfat/volumes/volume-5-1941-july-1942-june"
+CASEY = "8-mr-r-g-casey-minister-to-the-united-states-to-department-of-external-affairs.md"
+BRUCE = "8-prime-minister-s-department-to-mr-s-m-bruce-high-commissioner-in-the-united-kingdom.md"
+
+
+def dfat_catalogue_slice(corpus: Path, dest: Path) -> Path:
+    """The real catalogue rows of volume 5's documents 7 to 9 (two of them numbered 8)."""
+    lines = (corpus / "dfat/documents.csv").read_bytes().splitlines(keepends=True)
+    wanted = (b"1760", b"1761", b"1762", b"1763")
+    rows = [line for line in lines if line.split(b",", 1)[0] in wanted]
+    assert len(rows) == 4
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "documents.csv").write_bytes(b"".join(rows))
+    return dest / "documents.csv"
+
+
+def test_two_documents_a_source_numbers_alike_are_both_kept(
+    corpus: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    dfat_catalogue_slice(corpus, folder)
+    copy_slice(corpus, folder / "volume-5", [f"{DFAT_V5}/{CASEY}", f"{DFAT_V5}/{BRUCE}"])
+    archive = open_archive(tmp_path / "home")
+    first = ingest(archive.store, [folder])
+    assert first.failed == []
+    assert (first.created, first.completed) == (4, 2)
+    titles = {
+        i: archive.store.get(i).record.title  # type: ignore[union-attr]
+        for i in ("dfat-v5-7", "dfat-v5-8", "dfat-v5-8-2", "dfat-v5-9")
+    }
+    # The catalogue's two rows numbered 8 and the two files agree, in the volume's order.
+    assert titles["dfat-v5-8"].startswith("Mr R. G. Casey")
+    assert titles["dfat-v5-8-2"].startswith("Prime Minister's Department")
+    for record_id in ("dfat-v5-8", "dfat-v5-8-2"):
+        stored = archive.store.get(record_id)
+        assert stored is not None and not stored.record.metadata_only
+        assert stored.version == 2  # the catalogue entry, then the document
+    again = ingest(archive.store, [folder], force=True)
+    assert (again.created, again.updated, again.completed) == (0, 0, 0)
+    assert archive.store.count() == 4
+
+    # Editing a file changes its own record, whichever id it holds.
+    bruce = folder / "volume-5" / BRUCE
+    bruce.write_bytes(bruce.read_bytes().replace(b"MOST SECRET", b"MOST  SECRET", 1))
+    edited = ingest(archive.store, [folder])
+    assert (edited.created, edited.updated) == (0, 1)
+    assert archive.store.get("dfat-v5-8-2").version == 3  # type: ignore[union-attr]
+    assert archive.store.get("dfat-v5-8").version == 2  # type: ignore[union-attr]
+
+    # A file moved to another folder is the same document, not a second one.
+    (folder / "moved").mkdir()
+    (folder / "volume-5" / CASEY).rename(folder / "moved" / CASEY)
+    moved = ingest(archive.store, [folder])
+    assert moved.created == 0 and archive.store.count() == 4

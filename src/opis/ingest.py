@@ -20,9 +20,9 @@ from opis import __version__
 from opis.analysis.enrich import enrich
 from opis.model import Collection, RawSource, Record
 from opis.readers import registry
-from opis.readers.base import Item, NotADocument, ReadError, make_source
+from opis.readers.base import Item, NotADocument, ReadError, make_source, repeated_id
 from opis.readers.sniff import unreadable_reason
-from opis.store.base import FileMark, PutOutcome, Store
+from opis.store.base import FileMark, PutOutcome, SourceKey, Store
 
 RECORD_MAKERS = ("readers", "analysis", "ocr")
 """The subpackages whose code and data make records out of files."""
@@ -279,7 +279,8 @@ def _store_result(store: Store, result: FileRead, report: IngestReport, version:
     if result.content is not None:
         sources.append(RawSource(result.sha256, result.content, Path(result.path).name, result.fmt))
     mark = FileMark(result.path, result.sha256, version, "ok", records=_count_records(result.items))
-    _write(store, list(result.items), sources, report, result.fmt, mark)
+    items = distinct_ids(store, list(result.items), Path(result.path))
+    _write(store, items, sources, report, result.fmt, mark)
 
 
 def _store_stream(store: Store, path: Path, fmt: str, report: IngestReport, version: str) -> None:
@@ -325,6 +326,65 @@ class _HashingReader:
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.readline, b"")
+
+
+def distinct_ids(store: Store, items: list[Item], path: Path) -> list[Item]:
+    """``items`` of the file at ``path``, a record whose id another document holds
+    renamed as ``repeated_id`` has it (``ID-2``, ``-3``...), so that neither replaces the other.
+
+    Sources err: DFAT's volume 5 numbers two documents 8, and its catalogue lists both
+    as 8. Two documents clash when one file gives the id twice, or when the store holds
+    the id from a file of the same format, other bytes and another name that still
+    stands beside this one (a file edited, moved or renamed is the same document).
+    The first document to take an id keeps it, as an accession number is never given
+    again; the next free suffix, or the one this file already holds, goes to the other.
+    """
+    records = [item for item in items if isinstance(item, Record)]
+    if not records:
+        return items
+    candidates = [r.id for r in records]
+    candidates += [repeated_id(r.id, n) for r in records for n in range(2, 4)]
+    held = store.source_keys(candidates)
+    taken: set[str] = set()
+    renamed: dict[int, Record] = {}
+    for record in records:
+        new_id = record.id
+        suffix = 1
+        while new_id in taken or _held_by_another(store, held.get(new_id), new_id, record, path):
+            suffix += 1
+            new_id = repeated_id(record.id, suffix)
+            if new_id not in held:
+                held.update(store.source_keys([new_id]))
+        taken.add(new_id)
+        if new_id != record.id:
+            renamed[id(record)] = record.model_copy(update={"id": new_id})
+    if not renamed:
+        return items
+    return [renamed.get(id(item), item) if isinstance(item, Record) else item for item in items]
+
+
+def _held_by_another(
+    store: Store, key: SourceKey | None, record_id: str, record: Record, path: Path
+) -> bool:
+    if key is None or key.format != record.source.format or key.sha256 == record.source.sha256:
+        return False
+    # Rare (the stored record came from other bytes): load it to see where from.
+    stored = store.get(record_id)
+    if stored is None or stored.record.metadata_only:
+        return False
+    other = stored.record.source
+    if other.filename == record.source.filename or not other.path or not record.source.path:
+        return False
+    root = _root_of(path, record.source.path)
+    return root is not None and (root / other.path).is_file()
+
+
+def _root_of(path: Path, relative: str) -> Path | None:
+    """The folder ``path`` was found under, given its ``relative`` path there."""
+    parts = Path(relative).parts
+    if tuple(path.parts[-len(parts) :]) != parts:
+        return None
+    return path.parents[len(parts) - 1]
 
 
 def _count_records(items: Iterable[Item]) -> int:

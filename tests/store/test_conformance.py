@@ -10,7 +10,7 @@ import pytest
 from opis.model import Collection, Record
 from opis.readers.base import make_source
 from opis.readers.registry import detect
-from opis.store.base import PutOutcome, RawSource
+from opis.store.base import PutOutcome, RawSource, SourceKey
 from opis.store.sql import SqlStore, open_sqlite
 
 BACKENDS = ["sqlite"]
@@ -59,6 +59,18 @@ def test_rewriting_the_same_source_changes_nothing(store: SqlStore, dfat_file: P
     again = store.write(items, [raw])
     assert [o for o in again if o is not None] == [PutOutcome.UNCHANGED]
     assert store.count() == 1 and store.stats().versions == 0
+
+
+def test_source_keys_name_format_and_digest_of_held_records(
+    store: SqlStore, dfat_file: Path
+) -> None:
+    items, raw = read_items(dfat_file)
+    store.write(items, [raw])
+    record = records_of(items)[0]
+    keys = store.source_keys([record.id, "dfat-v11-999", record.id + "-2"])
+    assert list(keys) == [record.id]
+    assert keys[record.id] == SourceKey(record.source.format, raw.sha256)
+    assert store.source_keys([]) == {}
 
 
 def test_a_changed_source_makes_a_new_version_and_keeps_the_old(

@@ -73,3 +73,9 @@ def make_source(
 def part_source(source: Source, part: str) -> Source:
     """The same source, naming one record inside it."""
     return source.model_copy(update={"part": part})
+
+
+def repeated_id(record_id: str, occurrence: int) -> str:
+    """The id of the ``occurrence``-th (2, 3...) document a source numbers ``record_id``:
+    DFAT's volume 5 has two documents 8, ``dfat-v5-8`` and ``dfat-v5-8-2``."""
+    return f"{record_id}-{occurrence}"

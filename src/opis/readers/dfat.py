@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,7 @@ from opis.analysis.dates import ParsedDate, find_dates, from_iso, record_date_fi
 from opis.analysis.header import classify_type, parse_title
 from opis.analysis.transmission import extract_transmission
 from opis.model import Citation, Collection, Footnote, Place, Record, Source, TransmissionEvent
-from opis.readers.base import Item, Reader, ReadError, part_source
+from opis.readers.base import Item, Reader, ReadError, part_source, repeated_id
 from opis.readers.text import clean_space, decode
 
 RIGHTS = (
@@ -819,7 +820,7 @@ _CSV_TITLE_NUMBER = re.compile(r"^\s*(?P<num>\d+[A-Za-z]?)(?:\s*[.\-]\s*|\s+|$)"
 def read_csv(raw: bytes, source: Source) -> Iterator[Item]:
     text, _encoding = decode(raw, source.filename)
     reader = csv.reader(text.split("\n"))
-    seen: set[str] = set()
+    numbered: Counter[str] = Counter()
     row_number = 0
     try:
         for row in reader:
@@ -827,10 +828,13 @@ def read_csv(raw: bytes, source: Source) -> Iterator[Item]:
             if not row or not any(cell.strip() for cell in row):
                 continue
             record = csv_record(row, row_number, source)
-            if record.id in seen:
-                # The index numbers a few documents twice in one volume (5/8, 20/362...).
-                record = record.model_copy(update={"id": f"{record.id}-{row[0].strip()}"})
-            seen.add(record.id)
+            # The index numbers a few documents twice in one volume (5/8, 20/362...);
+            # the Markdown files of 5/8 get the same ids at ingest (``distinct_ids``).
+            numbered[record.id] += 1
+            if numbered[record.id] > 1:
+                record = record.model_copy(
+                    update={"id": repeated_id(record.id, numbered[record.id])}
+                )
             yield record
     except csv.Error as exc:
         raise ReadError(f"malformed CSV: {exc}", f"row {reader.line_num or row_number}") from exc

@@ -35,6 +35,12 @@ class StoredRecord:
 
 
 @dataclass(frozen=True)
+class SourceKey:
+    format: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class RecordVersion:
     version: int
     record: Record
@@ -87,6 +93,10 @@ class Store(Protocol):
     def mark_file(self, mark: FileMark) -> None: ...
 
     def get(self, record_id: str) -> StoredRecord | None: ...
+
+    def source_keys(self, record_ids: Sequence[str]) -> dict[str, SourceKey]:
+        """The format and source digest of those of ``record_ids`` the store holds,
+        without loading the records (ingest checks every record it writes)."""
 
     def history(self, record_id: str) -> list[RecordVersion]:
         """All versions, oldest first, the current one last."""

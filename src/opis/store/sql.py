@@ -29,6 +29,7 @@ from opis.store.base import (
     PutOutcome,
     RawSource,
     RecordVersion,
+    SourceKey,
     Stats,
     StoredRecord,
 )
@@ -434,6 +435,17 @@ class SqlStore:
         if row is None:
             return None
         return StoredRecord(Record.model_validate_json(row.data), row.version, row.updated_at)
+
+    def source_keys(self, record_ids: Sequence[str]) -> dict[str, SourceKey]:
+        r = schema.records.c
+        found: dict[str, SourceKey] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(record_ids), 500):
+                chunk = list(record_ids[start : start + 500])
+                query = sa.select(r.id, r.format, r.source_sha256).where(r.id.in_(chunk))
+                for row in conn.execute(query):
+                    found[row.id] = SourceKey(row.format, row.source_sha256)
+        return found
 
     def history(self, record_id: str) -> list[RecordVersion]:
         v = schema.record_versions.c
