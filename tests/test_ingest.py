@@ -311,9 +311,7 @@ def dfat_catalogue_slice(corpus: Path, dest: Path) -> Path:
     return dest / "documents.csv"
 
 
-def test_two_documents_a_source_numbers_alike_are_both_kept(
-    corpus: Path, tmp_path: Path
-) -> None:
+def test_two_documents_a_source_numbers_alike_are_both_kept(corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     dfat_catalogue_slice(corpus, folder)
     copy_slice(corpus, folder / "volume-5", [f"{DFAT_V5}/{CASEY}", f"{DFAT_V5}/{BRUCE}"])
