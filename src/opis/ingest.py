@@ -339,28 +339,21 @@ def distinct_ids(store: Store, items: list[Item], path: Path) -> list[Item]:
     The first document to take an id keeps it, as an accession number is never given
     again; the next free suffix, or the one this file already holds, goes to the other.
     """
-    records = [item for item in items if isinstance(item, Record)]
-    if not records:
-        return items
-    candidates = [r.id for r in records]
-    candidates += [repeated_id(r.id, n) for r in records for n in range(2, 4)]
-    held = store.source_keys(candidates)
+    held = store.source_keys([item.id for item in items if isinstance(item, Record)])
     taken: set[str] = set()
-    renamed: dict[int, Record] = {}
-    for record in records:
-        new_id = record.id
-        suffix = 1
-        while new_id in taken or _held_by_another(store, held.get(new_id), new_id, record, path):
-            suffix += 1
-            new_id = repeated_id(record.id, suffix)
-            if new_id not in held:
-                held.update(store.source_keys([new_id]))
-        taken.add(new_id)
-        if new_id != record.id:
-            renamed[id(record)] = record.model_copy(update={"id": new_id})
-    if not renamed:
-        return items
-    return [renamed.get(id(item), item) if isinstance(item, Record) else item for item in items]
+    result: list[Item] = []
+    for item in items:
+        if isinstance(item, Record):
+            new_id, occurrence = item.id, 1
+            while new_id in taken or _held_by_another(store, held.get(new_id), new_id, item, path):
+                occurrence += 1
+                new_id = repeated_id(item.id, occurrence)
+                held.update(store.source_keys([new_id]))  # only after a clash: rare
+            taken.add(new_id)
+            if new_id != item.id:
+                item = item.model_copy(update={"id": new_id})
+        result.append(item)
+    return result
 
 
 def _held_by_another(
