@@ -136,6 +136,8 @@ _NOT_A_NAME = frozenset(
 )
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# A capitalised word and a hyphen just before a lower-case one: a hyphenated name.
+_NAME_HYPHEN = re.compile(r"\b[A-Z][a-z]+-$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|\(\s*|[\"“]\s*)$")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _INITIALS_NAME = re.compile(r"^(?:[A-ZА-ЯЁ]\.\s?){1,3}[A-ZА-ЯЁ][a-zа-яё]+(?:[-'][A-Za-z]+)?$")
@@ -281,6 +283,10 @@ def build_case_table(bodies: Iterable[str], min_count: int = 2) -> dict[str, lis
             word = match.group(0)
             key = word.lower().replace("’", "'")
             if word.islower():
+                if _NAME_HYPHEN.search(body, max(0, match.start() - 20), match.start()):
+                    # The tail of a hyphenated name ("Kung-chao", "Shih-chao"), not the
+                    # common word it looks like: counted, it made CHAO a lower-case word.
+                    continue
                 lower[key] = lower.get(key, 0) + 1
             elif _SENTENCE_START.search(body[max(0, match.start() - 3) : match.start()]):
                 continue  # capitalised because it starts a sentence: says nothing
