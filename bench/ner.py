@@ -151,7 +151,7 @@ def main() -> int:
         for folder in ("frus/volumes", "dfat/volumes", "frus-history"):
             for path in sorted((args.corpus / folder).rglob("*")):
                 if path.is_file():
-                    result = read_file(path)
+                    result = read_file(path, analyse=False)  # bodies only: minutes faster
                     bodies.extend(
                         item.body for item in result.items or () if isinstance(item, Record)
                     )
