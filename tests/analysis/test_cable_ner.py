@@ -16,6 +16,7 @@ from opis.analysis.cable_ner import (
     folds,
     gold_spans,
     read_gold,
+    split_name_pairs,
     tokenize,
     views,
 )
@@ -26,9 +27,10 @@ from opis.model import Mention, Record
 TEST_FOLDS = 2
 """Fewer folds than bench/ner_cable.py's 5, to keep the test near 60 s: each model
 learns from half the telegrams instead of four fifths, so it scores lower."""
-PERSON_F1_FLOOR = 0.72
-"""Measured 2-fold person F1 (names, exact spans): 0.742, minus 0.02. Issue 4's target
-is 0.85: not reached; 5-fold cross-validation gives 0.760 (bench/ner_cable.py)."""
+PERSON_F1_FLOOR = 0.76
+"""Measured 2-fold person F1 (names, exact spans): 0.787, minus about 0.02. Issue 4's
+target (0.85) is for the shipped stacked tagger; this CRF alone gives 0.79 in 5-fold
+cross-validation (bench/ner_cable.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +100,33 @@ def test_find_entities_uses_the_shipped_model_on_cables(gold: list[Record]) -> N
     people = {m.text for m in found if m.type == "person"}
     assert "HERMES" in people
     assert not any(p.startswith(("ASSISTANT", "STATE SECRETARY")) for p in people)
+
+
+def test_offices_are_not_decoded_as_names(gold: list[Record]) -> None:
+    # A tagger labelling "THE SOVIET AMBASSADOR" a person gives no name to link.
+    record = next(r for r in gold if "THE SOVIET AMBASSADOR" in r.body)
+    tokens = tokenize(record.body)
+    start = record.body.index("THE SOVIET AMBASSADOR")
+    labels = ["O"] * len(tokens)
+    inside = [i for i, t in enumerate(tokens) if start <= t.start < start + 21]
+    labels[inside[0]] = "B-person"
+    for i in inside[1:]:
+        labels[i] = "I-person"
+    assert not [s for s in decode(record.body, tokens, labels) if s.type == "person"]
+
+
+def test_two_people_joined_by_a_hyphen_are_split(gold: list[Record]) -> None:
+    record = next(r for r in gold if "FRANGIE-ASAD" in r.body)
+    body = record.body
+    pair = body.index("FRANGIE-ASAD")
+    alone = body.index("FRANGIE", pair + 12)
+    spans = [Span(pair, pair + 12, "person"), Span(alone, alone + 7, "person")]
+    names = [body[s.start : s.end] for s in split_name_pairs(body, spans)]
+    assert names == ["FRANGIE", "ASAD", "FRANGIE"]
+    # A hyphenated surname the cable never splits stays whole.
+    assert split_name_pairs("MUELLER-THUNS SAID", [Span(0, 13, "person")]) == [
+        Span(0, 13, "person")
+    ]
 
 
 def test_empty_and_punctuation_only_text() -> None:

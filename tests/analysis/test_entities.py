@@ -13,10 +13,12 @@ from opis.analysis.entities import (
     case_table,
     find_entities,
     find_entities_in_text,
+    is_person_name,
     is_upper_case,
+    trim_name,
     truecase,
 )
-from opis.analysis.ner_eval import Evaluation, evaluate_record, gold_name
+from opis.analysis.ner_eval import Evaluation, evaluate_record, gold_name, is_name
 from opis.model import Mention, Record
 from opis.readers import registry
 from opis.readers.base import make_source
@@ -26,8 +28,9 @@ TRANSCRIPT = "wilson/transcript.json"
 GOLD = "historylab-ner/gt"
 ISSUE_TARGET = 0.85
 """Issue 4's target for person F1 on the History Lab telegrams: not reached yet."""
-PERSON_F1_FLOOR = 0.60
-"""What opis reaches now (0.64 on all files, exact spans, names): a regression guard."""
+PERSON_F1_FLOOR = 0.64
+"""What the rules alone reach now (0.667 on all files, exact spans, names: bench/ner.py),
+less a margin: a regression guard."""
 
 
 def _read(corpus: Path, name: str, fmt: str) -> list[Record]:
@@ -159,6 +162,75 @@ def test_gold_name_drops_titles_and_appositions(gold: list[Record]) -> None:
     carter = body.index("ART CARTER")
     start, end = gold_name(body, carter, len(body))
     assert body[start:end] == "ART CARTER"
+
+
+def _gold_names(gold: list[Record], surface: str) -> list[str]:
+    """What ``gold_name`` keeps of each gold person mention whose text is ``surface``."""
+    found = []
+    for record in gold:
+        for m in record.mentions:
+            if (
+                m.position is not None
+                and m.type == "PER.IND"
+                and " ".join(m.text.split()) == surface
+            ):
+                end = m.end if m.end is not None else m.position + len(m.text)
+                start, stop = gold_name(record.body, m.position, end)
+                found.append(record.body[start:stop])
+    assert found, surface
+    return found
+
+
+def test_gold_descriptions_are_not_names(gold: list[Record]) -> None:
+    # The annotators mark people described by office or relation; opis extracts names,
+    # so these are set aside by the scorer and are not taught to the taggers.
+    for surface in (
+        "HIS ADVISER",
+        "THE SOVIET AMBASSADOR",
+        "GREEK DEL",
+        "THE CFA CHAIRMAN",
+        "HUSBAND",
+    ):
+        assert not any(is_name(name) for name in _gold_names(gold, surface)), surface
+    # Surnames that are English words or offices elsewhere stay names.
+    assert all(is_name(name) for name in _gold_names(gold, "BEGIN"))
+    assert is_person_name("MARTIN LUTHER KING") and is_person_name("ANDREW YOUNG")
+
+
+def test_gold_name_cuts_roles_but_keeps_initials(gold: list[Record]) -> None:
+    assert set(_gold_names(gold, "LIBERAL CANDIDATE TURBAY")) == {"TURBAY"}
+    assert set(_gold_names(gold, "FAO CONSULTANT POPPER")) == {"POPPER"}
+    assert set(_gold_names(gold, "MALOLO HIMSELF")) == {"MALOLO"}
+    assert set(_gold_names(gold, "WILSON A. COPELAND")) == {"WILSON A. COPELAND"}
+
+
+def test_trim_name_cuts_of_state_after_an_office(gold: list[Record]) -> None:
+    (body,) = [r.body for r in gold if "SECRETARY OF STATE VANCE" in r.body][:1]
+    start = body.index("SECRETARY OF STATE VANCE")
+    whole = trim_name(body, start, start + len("SECRETARY OF STATE VANCE"))
+    assert body[slice(*whole)] == "VANCE"
+    state = body.index("STATE VANCE")  # a tagger that began its span at STATE
+    assert body[slice(*trim_name(body, state, state + len("STATE VANCE")))] == "VANCE"
+
+
+@pytest.mark.parametrize(
+    ("found", "name"),
+    [
+        ("VANCE' S", "VANCE"),  # a possessive with a stray space
+        ("UKDEL' S", "UKDEL"),
+        ("CARAMANLIS..", "CARAMANLIS"),  # the full stop is not part of the name
+        ("COUNS VUCOVICH", "VUCOVICH"),  # cable shorthand for counselor
+        ("J.L. FOWLER", "J.L. FOWLER"),
+        ("I... KARCHENKO", "I... KARCHENKO"),  # an initial, not the pronoun
+    ],
+)
+def test_trim_name_on_gold_spellings(gold: list[Record], found: str, name: str) -> None:
+    body = next(r.body for r in gold if found in r.body)
+    start = body.index(found)
+    assert body[slice(*trim_name(body, start, start + len(found)))] == name
+    # "DEL" ends a description ("GREEK DEL") but is a particle inside a name.
+    assert trim_name("JUAN DEL CASTILLO", 0, 17) == (0, 17)
+    assert gold_name("DEL CASTILLO", 0, 12) == (0, 12)
 
 
 def test_person_f1_on_history_lab_gold(gold: list[Record], monkeypatch: pytest.MonkeyPatch) -> None:

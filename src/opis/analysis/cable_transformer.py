@@ -16,9 +16,9 @@ takes its most likely type (B and I summed: ``_io_labels`` says why), then the s
 ``decode`` and ``propagate_people`` as the CRF, so titles, particles and repeated names
 are handled alike.
 
-Alone it scores about as the CRF (5-fold CV person F1 0.754 against 0.763); a CRF over
+Alone it scores about as the CRF (5-fold CV person F1 0.799 against 0.802); a CRF over
 ``cable_ner``'s features plus this model's out-of-fold output (``train_stacked``) scores
-0.798 (``bench/ner_transformer.py``). The model is saved in float16 (45.9 MB with its
+0.845 (``bench/ner_transformer.py``). The model is saved in float16 (45.9 MB with its
 tokenizer; the stacked CRF 4.1 MB more) and tags a 2,400-character cable in about 56 ms
 on 2 cores (73 ms with the stacked CRF, after spaCy). ``python -m
 opis.analysis.cable_transformer --corpus ../shared/corpus`` rebuilds it from the gold
@@ -200,7 +200,7 @@ def _io_labels(probabilities: Probabilities) -> list[str]:
 
     Why: fine-tuned on 185 cables, the model knows a name's words well but not which
     word starts it (the second word of "IAN SEYMOUR" often came out B-person), and
-    Viterbi over B/I cut names in two: person F1 0.639 against 0.754 this way. Two
+    Viterbi over B/I cut names in two: person F1 0.675 against 0.799 this way. Two
     names side by side with nothing between them are rare in cables; punctuation is a
     token and splits runs.
     """

@@ -72,6 +72,113 @@ TITLES = frozenset(
         """
     )
 )
+PRONOUNS = frozenset(
+    word_list(
+        """
+    he him his himself she her hers herself i me my mine myself we us our ours ourselves
+    you your yours yourself they them their theirs themselves it its who whom whose
+        """
+    )
+)
+# Cable words that name an office or a body of people, not a person's name.
+OFFICE_WORDS = frozenset(
+    word_list(
+        """
+    the a an of and for to in 's emboff emboffs conoff conoffs consoff consoffs dcm syg
+    secgen fonmin formin secstate charge chargé pm vp gen pres amb embassy official
+    officials officer spokesman director chief head leader delegate delegation mission
+    minister ministry secretary president ambassador deputy prime foreign chairman
+    commander staff team member members representative representatives counselor
+    counsellor undersecretary assistant department dept state mr mrs ms dr editor
+    publisher manager then former acting ex
+        """
+    )
+)
+# Nouns that refer to a person by role or relation, not by name ("HIS ADVISER",
+# "THE ACCUSED", "LIBERAL CANDIDATE TURBAY"), and cable shorthand for offices.
+ROLE_WORDS = frozenset(
+    word_list(
+        """
+    adviser advisers advisor advisors aide aides assistant associate associates attorney
+    author accused agent agents candidate candidates chair chairmanship citizen colleague
+    colleagues commissioner consultant consultants correspondent counsel couns councillor
+    councilor daughter delegate delegates dictator dissident dissidents employee
+    employees expert experts father friend girl husband journalist journalists lawyer
+    lawyers leaders lieutenant mother negotiator observer officers operator
+    opponent owner partner patient predecessor provocateur reporter rep reps
+    scientist secretariat servant soldier spokesmen successor supervisor translator
+    wife woman women worker workers
+    dg dirgen fm fonsec permrep permreps perm polcon polcouns econcouns misoff usrep ukdel
+    usdel rso dep depdir asst econ mil admin permanent promin affairs
+        """
+    )
+)
+# Nationality adjectives qualify an office ("SOVIET AMBASSADOR", "GREEK DEL"); they are
+# capitalised in prose but are not names.
+NATIONALITIES = frozenset(
+    word_list(
+        """
+    afghan albanian algerian american angolan argentine argentinian australian austrian
+    bangladeshi belgian bolivian brazilian british bulgarian burmese cambodian cameroonian
+    canadian chilean chinese colombian congolese cuban cypriot czech czechoslovak danish
+    dutch ecuadorian egyptian english ethiopian european filipino finnish french german
+    ghanaian greek guatemalan haitian honduran hungarian icelandic indian indonesian
+    iranian iraqi irish israeli italian ivorian jamaican japanese jordanian kenyan korean
+    kuwaiti lao laotian lebanese liberian libyan malagasy malawian malaysian maltese
+    mauritian mexican moroccan mozambican namibian nepalese nicaraguan nigerian norwegian
+    omani pakistani palestinian panamanian paraguayan peruvian philippine polish
+    portuguese romanian rumanian russian rwandan salvadoran saudi scottish senegalese
+    singaporean somali soviet spanish sudanese swedish swiss syrian
+    taiwanese tanzanian thai tunisian turkish ugandan ukrainian uruguayan venezuelan
+    vietnamese welsh yemeni yugoslav yugoslavian zairian zambian zimbabwean
+    western eastern northern southern arab african asian latin
+        """
+    )
+)
+# Nouns for a nation's people where the adjective differs ("Swedish", "a Swede").
+_PEOPLES = NATIONALITIES | frozenset(word_list("swede dane finn pole turk scot briton brit jew"))
+# Offices that end a description and are not also surnames (unlike KING, MAJOR, JUDGE).
+ROLE_ENDINGS = frozenset(
+    word_list(
+        """
+    adviser advisor agent ambassador attache attaché candidate chairman chief commissioner
+    associate attorney author colleague consul consultant correspondent counselor
+    counsellor couns del delegate delegation deputy director dg editor employee envoy expert
+    husband journalist lawyer leader manager minister negotiator official officer
+    opponent president reporter representative rep secgen secretary soldier spokesman
+    successor supervisor translator wife man woman girl boy amb conoff emboff counsel
+    representatives member members officials employees delegates leaders workers experts
+        """
+    )
+)
+
+
+def describes_person(word: str) -> bool:
+    """Whether a lower-case, undotted word describes a person rather than names one."""
+    return (
+        word in TITLES
+        or word in OFFICE_WORDS
+        or word in ROLE_WORDS
+        or word in NATIONALITIES
+        or word in PRONOUNS
+        or (word.endswith("s") and word[:-1] in _PEOPLES)  # "ISRAELIS", "SWEDES"
+    )
+
+
+def is_person_name(text: str) -> bool:
+    """Whether a person mention (titles cut) holds a name, not only a description.
+
+    "HIS ADVISER", "SOVIET AMBASSADOR", "GREEK DEL" and "CFA CHAIRMAN" (an office of
+    some body) are descriptions; "BEGIN", "ANDREW YOUNG" and "MARTIN LUTHER KING" are
+    names, since only offices that are not also surnames end a description.
+    """
+    words = [w.strip(".,'’()\"").lower() for w in text.split()]
+    words = [w for w in words if w]
+    if words and words[-1] in ROLE_ENDINGS:
+        return False
+    return any(not describes_person(w) for w in words)
+
+
 _RUSSIAN_TITLES = (
     "товарищ",
     "тов",
@@ -490,8 +597,8 @@ def _context_people(text: str, spans: list[Span], recased: bool) -> list[Span]:
         ):
             span = Span(span.start, span.end, "person")
         if span.type == "person":
-            if all(_is_title(w) for w in words):
-                continue  # "King", "Chairman" alone
+            if all(_is_title(w) for w in words) or not is_person_name(" ".join(words)):
+                continue  # "King", "Chairman" alone; "Soviet Ambassador", "KGB agent"
             name_word = _CASED_NAME_WORD if recased else _ANY_NAME_WORD
             if not any(name_word.fullmatch(w) for w in words):
                 continue  # "L/12", "RWM", "U.S. REP"
@@ -598,22 +705,43 @@ def _is_title(word: str) -> bool:
     return any(key.startswith(title) and len(key) - len(title) <= 3 for title in _RUSSIAN_TITLES)
 
 
+_OF_STATE = re.compile(r"of\s+state\s+", re.IGNORECASE)
+_STATE = re.compile(r"state\s+", re.IGNORECASE)
+_SPACED_POSSESSIVE = re.compile(r"['’]\s+s$", re.IGNORECASE)  # OCR'd "VANCE' S"
+_FINAL_DOTS = re.compile(r"[A-Za-z]{3}\.+$")
+_TITLE_OF = re.compile(r"\b(?:secretary|minister|ministers|secretaries)\s+of\s+$", re.IGNORECASE)
+
+
 def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
     """The span without leading titles/"the", a trailing possessive or punctuation."""
+    state = _STATE.match(text, start, end)
+    if state and state.end() < end and _TITLE_OF.search(text, max(0, start - 40), start):
+        start = state.end()  # "STATE VANCE" cut out of "SECRETARY OF STATE VANCE"
+    spaced = _SPACED_POSSESSIVE.search(text, start, end)  # first: "UKDEL' S" is no "S"
+    if spaced and spaced.start() > start:
+        end = spaced.start()
     while True:
         match = re.match(r"\s*(\S+?)(?:\.\s*|\s+)", text[start:end])
         if not match or match.end() >= end - start:
             break
         word = match.group(1)
-        if not (_is_title(word) or word.lower() == "the"):
+        key = word.lower().strip("'’")
+        # Single letters are initials ("I. KARCHENKO"), not the pronoun or the article.
+        if not (_is_title(word) or key == "the" or (len(key) > 1 and describes_person(key))):
             break
         start += match.end()
+        office = _OF_STATE.match(text, start, end)
+        if office and office.end() < end:
+            start = office.end()  # "Secretary of State Vance", "Minister of State Eyuboglu"
     piece = text[start:end]
     possessive = _POSSESSIVE.search(piece)
     if possessive and possessive.start() > 0:
         end = start + possessive.start()
     while end > start and text[end - 1] in " ,;:(\"“”'’-":
         end -= 1
+    dots = _FINAL_DOTS.search(text, start, end)  # "CARAMANLIS..": a full stop, not an initial
+    if dots:
+        end = dots.start() + 3
     while start < end and text[start] in " ,;:)\"“”'’-":
         start += 1
     return start, end

@@ -10,10 +10,15 @@ pronouns alike ("HE", "HIS", "THE PRESIDENT", "EMBOFF"), and keeps titles in the
 ("PRESIDENT KORUTURK"). opis extracts *names*, without titles, for linking to authority
 records. So the headline ``person`` figure scores names: gold and predicted spans are
 both trimmed of leading titles/"THE" and a trailing possessive ("DAOUD'S" -> "DAOUD",
-by the same ``trim_name`` the extractor uses), gold mentions left with no name (pronouns,
-bare offices) are set aside as "not a name" and predictions overlapping them are not
-counted. The ``person-strict`` figure scores the untrimmed spans against every
-``PER.IND`` mention, pronouns included, so the gap is visible.
+by the same ``trim_name`` the extractor uses), gold mentions left with no name are set
+aside as "not a name" and predictions overlapping them are not counted. No name means
+only pronouns, offices, roles and nationalities ("HE", "THE PRESIDENT", "HIS ADVISER",
+"GREEK DEL"), or a description ending in an office ("THE CFA CHAIRMAN"): the words of
+``entities.describes_person`` and ``entities.is_person_name``, which the extractor
+applies to its own output too. (Before 2026-12-07 only pronouns and a shorter office
+list counted; the README gives the scores under both.) The ``person-strict`` figure
+scores the untrimmed spans against every ``PER.IND`` mention, pronouns included, so
+the gap is visible.
 """
 
 from __future__ import annotations
@@ -23,31 +28,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from opis.analysis.entities import TITLES, find_entities, trim_name, word_list
+from opis.analysis.entities import describes_person, find_entities, is_person_name, trim_name
 from opis.model import Mention, Record
 
-PRONOUNS = frozenset(
-    word_list(
-        """
-    he him his himself she her hers herself i me my mine myself we us our ours ourselves
-    you your yours yourself they them their theirs themselves it its who whom whose
-        """
-    )
-)
-# Cable words that name an office or a body of people, not a person's name.
-OFFICE_WORDS = frozenset(
-    word_list(
-        """
-    the a an of and for to in 's emboff emboffs conoff conoffs consoff consoffs dcm syg
-    secgen fonmin formin secstate charge chargé pm vp gen pres amb embassy official
-    officials officer spokesman director chief head leader delegate delegation mission
-    minister ministry secretary president ambassador deputy prime foreign chairman
-    commander staff team member members representative representatives counselor
-    counsellor undersecretary assistant department dept state mr mrs ms dr editor
-    publisher manager then former acting ex
-        """
-    )
-)
 _GOLD_WORD = re.compile(r"[^\s,;()]+")
 TYPES = ("person", "person-strict", "person+group", "org", "place")
 NameFinder = Callable[[Record], list[Mention]]
@@ -137,18 +120,21 @@ def gold_name(body: str, start: int, end: int) -> tuple[int, int]:
         end = start + cut.start()
     words = list(_GOLD_WORD.finditer(body, start, end))
     for index in range(len(words) - 2, -1, -1):
-        word = words[index].group(0).strip(".").lower()
-        if word in TITLES or word in OFFICE_WORDS:
+        raw = words[index].group(0)
+        word = raw.strip(".").lower()
+        if describes_person(word) and not (len(word) == 1 and raw.endswith(".")):
+            # ("I... KARCHENKO", "WILSON A. COPELAND": an initial, not a pronoun)
             start = words[index + 1].start()
             break
+    while len(words) > 1 and words[-1].group(0).lower() in ("himself", "herself"):
+        words.pop()
+        end = words[-1].end()
     return trim_name(body, start, end)
 
 
 def is_name(text: str) -> bool:
     """Whether a (trimmed) person mention contains a name, not only pronouns and offices."""
-    words = [w.strip(".,'’()\"").lower() for w in text.split()]
-    words = [w for w in words if w]
-    return any(w not in PRONOUNS and w not in OFFICE_WORDS and w not in TITLES for w in words)
+    return is_person_name(text)
 
 
 Spans = set[tuple[int, int]]
