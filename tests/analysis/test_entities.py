@@ -18,7 +18,7 @@ from opis.analysis.entities import (
     trim_name,
     truecase,
 )
-from opis.analysis.ner_eval import Evaluation, evaluate_record, gold_name, is_name
+from opis.analysis.ner_eval import Evaluation, evaluate_record, gold_name
 from opis.model import Mention, Record
 from opis.readers import registry
 from opis.readers.base import make_source
@@ -191,9 +191,9 @@ def test_gold_descriptions_are_not_names(gold: list[Record]) -> None:
         "THE CFA CHAIRMAN",
         "HUSBAND",
     ):
-        assert not any(is_name(name) for name in _gold_names(gold, surface)), surface
+        assert not any(is_person_name(n) for n in _gold_names(gold, surface)), surface
     # Surnames that are English words or offices elsewhere stay names.
-    assert all(is_name(name) for name in _gold_names(gold, "BEGIN"))
+    assert all(is_person_name(name) for name in _gold_names(gold, "BEGIN"))
     assert is_person_name("MARTIN LUTHER KING") and is_person_name("ANDREW YOUNG")
 
 

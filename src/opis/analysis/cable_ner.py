@@ -321,7 +321,7 @@ def gold_spans(record: Record) -> list[Span]:
     with no name left out); organisations and places are trimmed of "the" and a
     possessive. Where marks nest, people come first, then the longer span.
     """
-    from opis.analysis.ner_eval import gold_name, gold_type, is_name
+    from opis.analysis.ner_eval import gold_name, gold_type
 
     body = record.body
     people: list[Span] = []
@@ -333,7 +333,7 @@ def gold_spans(record: Record) -> list[Span]:
         end = m.end if m.end is not None else m.position + len(m.text)
         if kind == "person":
             start, stop = gold_name(body, m.position, end)
-            if stop > start and is_name(body[start:stop]):
+            if stop > start and is_person_name(body[start:stop]):
                 people.append(Span(start, stop, "person"))
         elif kind is not None:
             start, stop = trim_possessive(body, m.position, end)

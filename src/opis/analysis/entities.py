@@ -154,9 +154,10 @@ ROLE_ENDINGS = frozenset(
 
 
 def describes_person(word: str) -> bool:
-    """Whether a lower-case, undotted word describes a person rather than names one."""
+    """Whether a lower-case word describes a person rather than names one (titles in
+    English and Russian, offices, roles, nationalities, pronouns)."""
     return (
-        word in TITLES
+        _is_title(word)
         or word in OFFICE_WORDS
         or word in ROLE_WORDS
         or word in NATIONALITIES
@@ -597,7 +598,7 @@ def _context_people(text: str, spans: list[Span], recased: bool) -> list[Span]:
         ):
             span = Span(span.start, span.end, "person")
         if span.type == "person":
-            if all(_is_title(w) for w in words) or not is_person_name(" ".join(words)):
+            if not is_person_name(" ".join(words)):
                 continue  # "King", "Chairman" alone; "Soviet Ambassador", "KGB agent"
             name_word = _CASED_NAME_WORD if recased else _ANY_NAME_WORD
             if not any(name_word.fullmatch(w) for w in words):
@@ -727,7 +728,7 @@ def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
         word = match.group(1)
         key = word.lower().strip("'’")
         # Single letters are initials ("I. KARCHENKO"), not the pronoun or the article.
-        if not (_is_title(word) or key == "the" or (len(key) > 1 and describes_person(key))):
+        if not (_is_title(word) or (len(key) > 1 and describes_person(key))):
             break
         start += match.end()
         office = _OF_STATE.match(text, start, end)

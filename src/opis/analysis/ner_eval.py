@@ -132,11 +132,6 @@ def gold_name(body: str, start: int, end: int) -> tuple[int, int]:
     return trim_name(body, start, end)
 
 
-def is_name(text: str) -> bool:
-    """Whether a (trimmed) person mention contains a name, not only pronouns and offices."""
-    return is_person_name(text)
-
-
 Spans = set[tuple[int, int]]
 
 
@@ -184,7 +179,7 @@ def evaluate_record(record: Record, finder: NameFinder = find_entities) -> Evalu
         if gold_type(m.type) != "person":
             continue
         start, end = gold_name(body, *span(m))
-        if end > start and is_name(body[start:end]):
+        if end > start and is_person_name(body[start:end]):
             names.add((start, end))
         else:
             not_names.add(span(m))
@@ -194,7 +189,7 @@ def evaluate_record(record: Record, finder: NameFinder = find_entities) -> Evalu
     strict = {span(m) for m in gold if gold_type(m.type) == "person"}
     result.counts["person-strict"] = _score(strict, predicted["person"], untyped)
     groups = names | {
-        gold_name(body, *span(m)) for m in gold if m.type == "PER.GROUP" and is_name(m.text)
+        gold_name(body, *span(m)) for m in gold if m.type == "PER.GROUP" and is_person_name(m.text)
     }
     result.counts["person+group"] = _score(groups, people, untyped | not_names)
     return result
