@@ -400,6 +400,9 @@ def export_command(
         err.print(f"exported {count} records to {out_path}")
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command("serve")
 def serve_command(
     home: HomeOption = None,
@@ -445,6 +448,10 @@ def serve_command(
         host=host,
         port=port,
         log_level="warning",
+        # uvicorn kills a worker that does not answer its supervisor's ping within
+        # this many seconds, resetting every connection it holds; its default of 5
+        # is too short on a loaded machine, and a long query is not a hung worker.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
