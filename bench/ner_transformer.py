@@ -1,12 +1,13 @@
 """The fine-tuned MiniLM tagger (``opis.analysis.cable_transformer``) on History Lab gold.
 
     nice -n 10 .venv/bin/python bench/ner_transformer.py [--corpus ../shared/corpus]
-        [--folds 5] [--cache /tmp/nerx/oof.pkl] [--epochs 5] [--lr 1e-4]
+        [--folds 5] [--seeds 7 8] [--cache /tmp/nerx] [--epochs 5] [--lr 1e-4]
 
 Same protocol and scoring as ``bench/ner_cable.py`` (its ``score``; ``ner_eval``'s
 exact spans; folds of ``cable_ner.folds``, grouped by telegram), for:
 
-- the transformer alone (out-of-fold);
+- the transformer alone (out-of-fold): one fine-tuning per seed, their label
+  probabilities averaged (as the shipped ensemble does); each seed also alone;
 - the CRF of ``cable_ner`` alone (same folds);
 - union: the CRF's spans plus the transformer's people where the CRF found nothing;
 - stacked: a CRF over ``cable_ner`` features plus the transformer's out-of-fold labels
@@ -16,8 +17,9 @@ exact spans; folds of ``cable_ner.folds``, grouped by telegram), for:
   record's own features leak, but it is not nested cross-fitting);
 - ``train`` (+ ``ToBeFixed``) -> ``unittest``, transformer alone and union.
 
-``--cache`` keeps the out-of-fold transformer output (the slow part: about 5 minutes a
-fold on 2 cores) so the combinations can be rerun without training.
+``--cache DIR`` keeps each seed's out-of-fold transformer output in ``DIR/seed-N.pkl``
+(the slow part: about 10 minutes a fold and seed on 2 cores) so the combinations can
+be rerun without training.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pickle
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -58,7 +61,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--cache", type=Path, default=None, help="folder of seed-N.pkl")
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(ct.SEEDS))
     parser.add_argument("--epochs", type=int, default=ct.Options.epochs)
     parser.add_argument("--lr", type=float, default=ct.Options.lr)
     parser.add_argument("--skip-unittest", action="store_true")
@@ -67,20 +71,27 @@ def main() -> int:
     options = ct.Options(epochs=args.epochs, lr=args.lr)
     records = read_gold(args.corpus)
     record_views = views([r.body for r in records])
-    if args.cache and args.cache.exists():
-        cached = pickle.loads(args.cache.read_bytes())
-        outputs, seconds, options = cached["outputs"], cached["seconds"], cached["options"]
-        print(f"transformer out-of-fold output from {args.cache}")
-    else:
-        outputs, seconds = ct.cross_validate(
-            records, args.folds, options, log=lambda m: print(f"  {m}", flush=True)
-        )
-        if args.cache:
-            args.cache.write_bytes(
-                pickle.dumps({"outputs": outputs, "seconds": seconds, "options": options})
+    runs = []
+    for seed in args.seeds:
+        cache = args.cache / f"seed-{seed}.pkl" if args.cache else None
+        if cache and cache.exists():
+            cached = pickle.loads(cache.read_bytes())
+            outputs, seconds, used = cached["outputs"], cached["seconds"], cached["options"]
+            print(f"transformer out-of-fold output from {cache}")
+        else:
+            used = replace(options, seed=seed)
+            outputs, seconds = ct.cross_validate(
+                records, args.folds, used, log=lambda m: print(f"  {m}", flush=True)
             )
-    print(f"{options}")
-    print("seconds per fold (training + tagging): " + ", ".join(f"{s:.0f}" for s in seconds))
+            if cache:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_bytes(
+                    pickle.dumps({"outputs": outputs, "seconds": seconds, "options": used})
+                )
+        print(f"{used}")
+        print("seconds per fold (training + tagging): " + ", ".join(f"{s:.0f}" for s in seconds))
+        runs.append(outputs)
+    outputs = ct.average(runs)
     summary: list[str] = []
 
     def report(short: str, spans: dict[int, list[Span]], title: str = "") -> None:
@@ -99,6 +110,13 @@ def main() -> int:
     )
     transformer = {i: ct.spans_from(records[i].body, labels[i]) for i in labels}
     report("transformer", transformer, f"transformer, {args.folds}-fold CV grouped by telegram")
+    if len(runs) > 1:
+        for seed, run in zip(args.seeds, runs, strict=True):
+            alone = {i: ct.decode_labels(o.probabilities) for i, o in run.items()}
+            report(
+                f"transformer, seed {seed} alone",
+                {i: ct.spans_from(records[i].body, alone[i]) for i in alone},
+            )
     report(
         "transformer, no propagation",
         {i: ct.spans_from(records[i].body, labels[i], False) for i in labels},
@@ -145,10 +163,15 @@ def main() -> int:
         numbers = {records[i].number for i in held}
         training = [i for i, r in enumerate(records) if i not in held and r.number not in numbers]
         started = time.perf_counter()
-        tagger = ct.train(
-            [(records[i].body, gold[i]) for i in training],
-            options,
-            log=lambda m: print(f"  unittest model: {m}", flush=True),
+        tagger = ct.ensemble(
+            [
+                ct.train(
+                    [(records[i].body, gold[i]) for i in training],
+                    replace(options, seed=seed),
+                    log=lambda m, seed=seed: print(f"  unittest model {seed}: {m}", flush=True),
+                )
+                for seed in args.seeds
+            ]
         )
         train_seconds = time.perf_counter() - started
         tf_unittest = {i: tagger.tag(records[i].body) for i in held}

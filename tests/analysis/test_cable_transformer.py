@@ -8,7 +8,9 @@ stacking and saving behave, and that training runs end to end on two real telegr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,7 @@ from opis.analysis.cable_transformer import (
     decode_labels,
     default_stacked,
     default_tagger,
+    ensemble,
     load,
     save,
     stack_features,
@@ -83,7 +86,7 @@ def test_stack_features_add_the_transformer_output_to_the_crf_features() -> None
 
 
 def test_the_shipped_models_tag_cables_for_entities(gold: list[Record]) -> None:
-    assert (MODEL_DIR / "model.safetensors").exists(), (
+    assert (MODEL_DIR / "model-0.safetensors").exists(), (
         "rebuild with: python -m opis.analysis.cable_transformer --stacked"
     )
     assert default_tagger() is not None and default_stacked() is not None
@@ -119,7 +122,12 @@ def test_training_saving_and_loading_on_two_real_telegrams(
     options = Options(epochs=1, window=64, stride=48, batch=8)
     tagger = train([(r.body, cable_ner.gold_spans(r)) for r in pair], options)
     size = save(tagger, tmp_path / "model", options)
-    assert 40_000_000 < size < 60_000_000  # float16 MiniLM with its tokenizer
+    # float16 MiniLM and tokenizer; the frozen word-piece table (23 MB) is read back
+    # from the bundled base model, not stored.
+    assert 20_000_000 < size < 30_000_000
+    settings = json.loads((tmp_path / "model" / "cable_transformer.json").read_text())
+    assert [m["word_pieces"] for m in settings["models"]] == ["base model"]
+    assert settings["models"][0]["options"]["seed"] == options.seed
     loaded = load(tmp_path / "model")
     text = pair[0].body
     tokens, before = tagger.probabilities(text)
@@ -131,6 +139,21 @@ def test_training_saving_and_loading_on_two_real_telegrams(
     spans = loaded.tag(text)
     assert all(text[s.start : s.end].strip() == text[s.start : s.end] for s in spans)
     assert loaded.tag("") == []
+
+    # Another seed, and the two as one tagger: probabilities averaged, saved as two models.
+    reseeded = replace(options, seed=options.seed + 1)
+    other = train([(r.body, cable_ner.gold_spans(r)) for r in pair], reseeded)
+    _, own = other.probabilities(text)
+    assert np.abs(own - before).max() > 0.01  # the seed made a different model
+    both = ensemble([tagger, other])
+    _, averaged = both.probabilities(text)
+    assert np.abs(averaged - (before + own) / 2).max() < 1e-5
+    save(both, tmp_path / "both", [options, reseeded])
+    settings = json.loads((tmp_path / "both" / "cable_transformer.json").read_text())
+    assert [m["options"]["seed"] for m in settings["models"]] == [options.seed, reseeded.seed]
+    reloaded = load(tmp_path / "both")
+    assert len(reloaded.models) == 2
+    assert np.abs(reloaded.probabilities(text)[1] - averaged).max() < 0.02
 
 
 def test_the_shipped_models_read_their_own_training_telegrams_back(gold: list[Record]) -> None:

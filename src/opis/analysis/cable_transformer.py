@@ -36,7 +36,7 @@ import os
 import random
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,11 @@ LABELS: tuple[str, ...] = ("O", *(f"{p}-{t}" for t in TYPES for p in ("B", "I"))
 LABEL_INDEX = {label: n for n, label in enumerate(LABELS)}
 NEWLINE_PIECE = "[unused1]"
 STACKED_FILE = "stacked.crfsuite"
+WORD_PIECES = "bert.embeddings.word_embeddings.weight"
+BASE_WORD_PIECES = "embeddings.word_embeddings.weight"
+"""The same table's name in the bundled base model's weights."""
+SEEDS: tuple[int, ...] = (7, 8)
+"""The shipped tagger averages one fine-tuning per seed (``bench/ner_transformer.py``)."""
 IGNORE = -100
 INFERENCE_BATCH = 8
 """Windows per forward pass when tagging."""
@@ -226,10 +231,16 @@ DECODINGS = ("io", "viterbi")
 
 
 class TransformerTagger:
-    """A fine-tuned token classifier; ``tag`` gives person/org/place spans."""
+    """Fine-tuned token classifiers over one tokenizer; ``tag`` gives person/org/place
+    spans from their label probabilities averaged (one model, or an ensemble of
+    fine-tunings that differ only in their seed)."""
 
-    def __init__(self, model: Any, tokenizer: Any, window: int = 256, decoding: str = "io") -> None:
-        self.model = model.eval()
+    def __init__(
+        self, models: Sequence[Any], tokenizer: Any, window: int = 256, decoding: str = "io"
+    ) -> None:
+        if not models:
+            raise ValueError("a tagger needs at least one model")
+        self.models = [model.eval() for model in models]
         self.pieces = _Pieces(tokenizer)
         self.window = window
         self.decoding = decoding
@@ -254,9 +265,7 @@ class TransformerTagger:
             width = max(len(row) for row in batch)
             ids = torch.tensor([row + [self.pieces.pad] * (width - len(row)) for row in batch])
             mask = (ids != self.pieces.pad).long()
-            with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=_amx()):
-                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
-            part = torch.softmax(logits, dim=-1).numpy()
+            part = self._average_probabilities(ids, mask)
             parts.append(np.pad(part, ((0, 0), (0, self.window - part.shape[1]), (0, 0))))
         probs = np.concatenate(parts)
         for row, (s, e) in enumerate(spans):
@@ -266,6 +275,18 @@ class TransformerTagger:
                     best[position] = margin
                     result[position] = probs[row, 1 + position - s]
         return encoded.tokens, result[encoded.first]
+
+    def _average_probabilities(self, ids: Any, mask: Any) -> Probabilities:
+        """Label probabilities of a batch of windows, averaged over the models."""
+        import torch
+
+        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=_amx()):
+            each = [
+                model(input_ids=ids, attention_mask=mask).logits.float() for model in self.models
+            ]
+            average = torch.stack([torch.softmax(logits, -1) for logits in each]).mean(dim=0)
+        probabilities: Probabilities = average.numpy()
+        return probabilities
 
     def labels(self, text: str) -> tuple[list[Token], list[str], Probabilities]:
         """Tokens, their decoded BIO labels and label probabilities."""
@@ -388,20 +409,59 @@ def train(
                 f"epoch {epoch + 1}/{options.epochs}: {len(windows)} windows, "
                 f"loss {total / len(windows):.4f}, {time.perf_counter() - started:.0f} s"
             )
-    return TransformerTagger(model, tokenizer, options.window)
+    return TransformerTagger([model], tokenizer, options.window)
 
 
-def save(tagger: TransformerTagger, folder: Path, options: Options | None = None) -> int:
-    """Write the model in float16 with its tokenizer; returns the bytes on disk."""
+def ensemble(taggers: Sequence[TransformerTagger]) -> TransformerTagger:
+    """One tagger averaging the probabilities of ``taggers`` (same tokenizer, window)."""
+    first = taggers[0]
+    if any(t.window != first.window for t in taggers):
+        raise ValueError("the taggers of an ensemble must share their window")
+    models = [model for tagger in taggers for model in tagger.models]
+    return TransformerTagger(models, first.pieces.tokenizer, first.window, first.decoding)
+
+
+@cache
+def _base_word_pieces() -> Any:
+    """The bundled MiniLM's word-piece table (float32), which fine-tuning leaves frozen."""
+    from safetensors.torch import load_file
+
+    return load_file(base_model_path() / "model.safetensors")[BASE_WORD_PIECES]
+
+
+def save(
+    tagger: TransformerTagger, folder: Path, options: Sequence[Options] | Options | None = None
+) -> int:
+    """Write each model of ``tagger`` in float16, with the shared configuration and
+    tokenizer; returns the bytes on disk. ``options`` are the models' training settings
+    (one per model), recorded for the reader.
+
+    A word-piece table still equal to the bundled MiniLM's (frozen in training: half
+    the weights) is left out and read back from there by ``load``.
+    """
     import torch
+    from safetensors.torch import save_file
 
     folder.mkdir(parents=True, exist_ok=True)
-    half = {k: v.detach().to(torch.float16) for k, v in tagger.model.state_dict().items()}
-    tagger.model.save_pretrained(folder, state_dict=half, safe_serialization=True)
+    for stale in folder.glob("*.safetensors"):
+        stale.unlink()
+    members: list[dict[str, Any]] = []
+    for n, model in enumerate(tagger.models):
+        state = {k: v.detach() for k, v in model.state_dict().items()}
+        shared = torch.equal(state[WORD_PIECES].float(), _base_word_pieces())
+        if shared:
+            del state[WORD_PIECES]
+        name = f"model-{n}.safetensors"
+        save_file({k: v.to(torch.float16).contiguous() for k, v in state.items()}, folder / name)
+        members.append({"file": name, "word_pieces": "base model" if shared else "own"})
+    tagger.models[0].config.save_pretrained(folder)
     tagger.pieces.tokenizer.save_pretrained(folder)
-    settings = {"window": tagger.window, "labels": list(LABELS)}
-    if options is not None:
-        settings["options"] = asdict(options)
+    settings: dict[str, Any] = {"window": tagger.window, "labels": list(LABELS)}
+    if isinstance(options, Options):
+        options = [options]
+    for member, member_options in zip(members, options or [], strict=False):
+        member["options"] = asdict(member_options)
+    settings["models"] = members
     (folder / "cable_transformer.json").write_text(json.dumps(settings, indent=1) + "\n")
     return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
 
@@ -411,7 +471,8 @@ def load(folder: Path = MODEL_DIR, threads: int | None = None) -> TransformerTag
     _offline()
     import torch
     import transformers
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
 
     transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     if threads:
@@ -419,11 +480,17 @@ def load(folder: Path = MODEL_DIR, threads: int | None = None) -> TransformerTag
     settings = json.loads((folder / "cable_transformer.json").read_text())
     if tuple(settings["labels"]) != LABELS:
         raise ValueError(f"{folder}: labels {settings['labels']} are not {LABELS}")
-    model = AutoModelForTokenClassification.from_pretrained(
-        folder, local_files_only=True, torch_dtype=torch.float32
-    )
+    config = AutoConfig.from_pretrained(folder, local_files_only=True)
+    models = []
+    for member in settings["models"]:
+        state = {k: v.float() for k, v in load_file(folder / member["file"]).items()}
+        model = AutoModelForTokenClassification.from_config(config)  # type: ignore[no-untyped-call]
+        if WORD_PIECES not in state:
+            state[WORD_PIECES] = _base_word_pieces()
+        model.load_state_dict(state, strict=True)
+        models.append(model.float())
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-    return TransformerTagger(model.float(), tokenizer, int(settings["window"]))
+    return TransformerTagger(models, tokenizer, int(settings["window"]))
 
 
 @cache
@@ -480,6 +547,37 @@ def cross_validate(
         if log:
             log(f"fold {n}: {seconds[-1]:.0f} s with tagging")
     return outputs, seconds
+
+
+def average(runs: Sequence[dict[int, FoldOutput]]) -> dict[int, FoldOutput]:
+    """Out-of-fold outputs of several fine-tunings (seeds) as those of their ensemble:
+    probabilities averaged and decoded again, as ``TransformerTagger`` does."""
+    result = {}
+    for i in runs[0]:
+        probabilities = np.mean([run[i].probabilities for run in runs], axis=0)
+        result[i] = FoldOutput(decode_labels(probabilities), probabilities.astype(np.float32))
+    return result
+
+
+def cross_validate_seeds(
+    records: Sequence[Record],
+    count: int,
+    seeds: Sequence[int] = SEEDS,
+    options: Options | None = None,
+    log: Any = None,
+) -> dict[int, FoldOutput]:
+    """``cross_validate`` once per seed, averaged: the ensemble's out-of-fold output."""
+    options = options or Options()
+    runs = []
+    for seed in seeds:
+        outputs, _ = cross_validate(
+            records,
+            count,
+            replace(options, seed=seed),
+            log=(lambda m, seed=seed: log(f"seed {seed}: {m}")) if log else None,
+        )
+        runs.append(outputs)
+    return average(runs)
 
 
 def spans_from(text: str, labels: Sequence[str], propagate: bool = True) -> list[Span]:
@@ -558,18 +656,27 @@ def train_stacked(
 
 
 def build_model(
-    corpus: Path, folder: Path = MODEL_DIR, options: Options | None = None
+    corpus: Path,
+    folder: Path = MODEL_DIR,
+    options: Options | None = None,
+    seeds: Sequence[int] = SEEDS,
 ) -> tuple[int, float, int]:
-    """Train on every gold telegram and save: (records, seconds, bytes)."""
+    """Fine-tune once per seed on every gold telegram and save the ensemble:
+    (records, seconds, bytes)."""
     import torch
 
     torch.set_num_threads(2)
     records = read_gold(corpus)
     options = options or Options()
     started = time.perf_counter()
-    tagger = train([(r.body, gold_spans(r)) for r in records], options, log=print)
+    examples = [(r.body, gold_spans(r)) for r in records]
+    members = [replace(options, seed=seed) for seed in seeds]
+    taggers = [
+        train(examples, member, log=lambda m, seed=member.seed: print(f"seed {seed}: {m}"))
+        for member in members
+    ]
     seconds = time.perf_counter() - started
-    return len(records), seconds, save(tagger, folder, options)
+    return len(records), seconds, save(ensemble(taggers), folder, members)
 
 
 def build_stacked(
@@ -636,7 +743,7 @@ def main() -> int:
     if args.stacked:
         records = read_gold(args.corpus)
         started = time.perf_counter()
-        outputs, _ = cross_validate(records, 5, Options(), log=print)
+        outputs = cross_validate_seeds(records, 5, log=print)
         size = build_stacked(records, outputs, args.out)
         seconds = time.perf_counter() - started
         print(f"{args.out / STACKED_FILE}: {seconds:.0f} s, {size:,} bytes")
