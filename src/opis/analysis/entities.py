@@ -710,11 +710,13 @@ _OF_STATE = re.compile(r"of\s+state\s+", re.IGNORECASE)
 _STATE = re.compile(r"state\s+", re.IGNORECASE)
 _SPACED_POSSESSIVE = re.compile(r"['’]\s+s$", re.IGNORECASE)  # OCR'd "VANCE' S"
 _FINAL_DOTS = re.compile(r"[A-Za-z]{3}\.+$")
+_REFLEXIVE = re.compile(r"\s+(?:himself|herself)$", re.IGNORECASE)  # "MALOLO HIMSELF"
 _TITLE_OF = re.compile(r"\b(?:secretary|minister|ministers|secretaries)\s+of\s+$", re.IGNORECASE)
 
 
 def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without leading titles/"the", a trailing possessive or punctuation."""
+    """The span without leading titles/"the", a trailing possessive, "himself" or
+    punctuation."""
     state = _STATE.match(text, start, end)
     if state and state.end() < end and _TITLE_OF.search(text, max(0, start - 40), start):
         start = state.end()  # "STATE VANCE" cut out of "SECRETARY OF STATE VANCE"
@@ -734,6 +736,9 @@ def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
         office = _OF_STATE.match(text, start, end)
         if office and office.end() < end:
             start = office.end()  # "Secretary of State Vance", "Minister of State Eyuboglu"
+    reflexive = _REFLEXIVE.search(text, start, end)
+    if reflexive and reflexive.start() > start:
+        end = reflexive.start()
     piece = text[start:end]
     possessive = _POSSESSIVE.search(piece)
     if possessive and possessive.start() > 0:

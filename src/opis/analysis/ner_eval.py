@@ -126,9 +126,6 @@ def gold_name(body: str, start: int, end: int) -> tuple[int, int]:
             # ("I... KARCHENKO", "WILSON A. COPELAND": an initial, not a pronoun)
             start = words[index + 1].start()
             break
-    while len(words) > 1 and words[-1].group(0).lower() in ("himself", "herself"):
-        words.pop()
-        end = words[-1].end()
     return trim_name(body, start, end)
 
 
