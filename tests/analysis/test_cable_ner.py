@@ -19,6 +19,7 @@ from opis.analysis.cable_ner import (
     split_name_pairs,
     tokenize,
     views,
+    vote_people,
 )
 from opis.analysis.entities import Span, find_entities
 from opis.analysis.ner_eval import Evaluation, evaluate_record
@@ -128,6 +129,29 @@ def test_two_people_joined_by_a_hyphen_are_split(gold: list[Record]) -> None:
     at = other.index("MUELLER-THUNS")
     whole = [Span(at, at + 13, "person")]
     assert split_name_pairs(other, whole) == whole
+
+
+def test_a_name_is_a_person_only_where_most_of_its_occurrences_say_so(
+    gold: list[Record],
+) -> None:
+    # AMOCO, an oil company, stands six times in this cable; one reading as a person
+    # must not make six people.
+    record = next(r for r in gold if "AMOCO DECLINED" in r.body)
+    body = record.body
+    tokens = tokenize(body)
+    amoco = [i for i, t in enumerate(tokens) if t.text == "AMOCO"]
+    assert len(amoco) >= 5
+    spans = [Span(tokens[i].start, tokens[i].end, "person") for i in amoco]
+    once = [0.0] * len(tokens)
+    once[amoco[0]] = 0.95
+    assert vote_people(body, tokens, spans, once) == []
+    mostly = [0.0] * len(tokens)
+    for i in amoco[1:]:
+        mostly[i] = 0.9
+    assert vote_people(body, tokens, spans, mostly) == spans
+    # Places and organisations are not voted on.
+    places = [Span(s.start, s.end, "org") for s in spans]
+    assert vote_people(body, tokens, places, once) == places
 
 
 def test_empty_and_punctuation_only_text() -> None:

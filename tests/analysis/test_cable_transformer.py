@@ -90,6 +90,10 @@ def test_the_shipped_models_tag_cables_for_entities(gold: list[Record]) -> None:
         "rebuild with: python -m opis.analysis.cable_transformer --stacked"
     )
     assert default_tagger() is not None and default_stacked() is not None
+    # Names are voted on by their occurrences' person probabilities in the stacked
+    # tagger only (bench/ner_transformer.py: it helps there, not in the CRF alone).
+    assert default_stacked().crf.vote == cable_ner.PERSON_VOTE  # type: ignore[union-attr]
+    assert cable_ner.default_tagger().vote is None  # type: ignore[union-attr]
     record = next(r for r in gold if r.number == SEEN_TWICE)
     view = cable_ner.views([record.body])[0]
     stacked = cable_transformer.tag_stacked(view)

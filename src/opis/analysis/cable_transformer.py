@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from opis.analysis.cable_ner import (
+    PERSON_VOTE,
     TYPES,
     CableTagger,
     Items,
@@ -629,7 +630,7 @@ class StackedTagger:
     """A CRF over ``cable_ner`` features and the transformer's output."""
 
     def __init__(self, model_file: Path) -> None:
-        self.crf = CableTagger(model_file)
+        self.crf = CableTagger(model_file, vote=PERSON_VOTE)
 
     def tag_views(self, view: Views, labels: Sequence[str], probs: Probabilities) -> list[Span]:
         tokens, token_features = features(view)
