@@ -144,14 +144,14 @@ def test_a_name_is_a_person_only_where_most_of_its_occurrences_say_so(
     spans = [Span(tokens[i].start, tokens[i].end, "person") for i in amoco]
     once = [0.0] * len(tokens)
     once[amoco[0]] = 0.95
-    assert vote_people(body, tokens, spans, once) == []
+    assert vote_people(body, tokens, spans, once.__getitem__) == []
     mostly = [0.0] * len(tokens)
     for i in amoco[1:]:
         mostly[i] = 0.9
-    assert vote_people(body, tokens, spans, mostly) == spans
+    assert vote_people(body, tokens, spans, mostly.__getitem__) == spans
     # Places and organisations are not voted on.
     places = [Span(s.start, s.end, "org") for s in spans]
-    assert vote_people(body, tokens, places, once) == places
+    assert vote_people(body, tokens, places, once.__getitem__) == places
 
 
 def test_empty_and_punctuation_only_text() -> None:

@@ -39,7 +39,7 @@ import re
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -466,12 +466,12 @@ def vote_people(
     text: str,
     tokens: Sequence[Token],
     spans: list[Span],
-    person: Sequence[float],
+    person: Callable[[int], float],
     threshold: float = PERSON_VOTE,
 ) -> list[Span]:
     """People whose name, over all its occurrences in the cable, the tagger thinks a
-    person: the mean of each occurrence's mean token person probability (``person``,
-    the CRF's marginals of B- and I-person) is at least ``threshold``.
+    person: the mean of each occurrence's mean token person probability (``person``
+    of a token's index: the CRF's marginals of B- and I-person) is at least ``threshold``.
 
     Why: ``propagate_people`` lets one confident reading speak for a cable that names
     someone the same way throughout, but one wrong reading then becomes a dozen
@@ -483,14 +483,13 @@ def vote_people(
     """
     starts = np.array([t.start for t in tokens])
     ends = np.array([t.end for t in tokens])
-    probability = np.asarray(person, dtype=np.float64)
     doubtful = set()
     for name in {text[s.start : s.end] for s in spans if s.type == "person"}:
         means = []
         for match in re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text):
-            inside = (starts < match.end()) & (ends > match.start())
-            if inside.any():
-                means.append(float(probability[inside].mean()))
+            inside = np.flatnonzero((starts < match.end()) & (ends > match.start()))
+            if len(inside):
+                means.append(sum(person(int(i)) for i in inside) / len(inside))
         if means and sum(means) / len(means) < threshold:
             doubtful.add(name)
     return [s for s in spans if not (s.type == "person" and text[s.start : s.end] in doubtful)]
@@ -537,11 +536,13 @@ class CableTagger:
         if self.vote is None:
             return spans_from_labels(text, tokens, labels)
         person_labels = [lab for lab in self._tagger.labels() if lab.endswith("-person")]
-        person = [
-            sum(self._tagger.marginal(label, n) for label in person_labels)
-            for n in range(len(tokens))
-        ]
-        return vote_people(text, tokens, spans_from_labels(text, tokens, labels), person, self.vote)
+
+        def person(index: int) -> float:
+            # Asked only for the tokens of names found: marginals cost a call each.
+            return float(sum(self._tagger.marginal(label, index) for label in person_labels))
+
+        spans = spans_from_labels(text, tokens, labels)
+        return vote_people(text, tokens, spans, person, self.vote)
 
     def tag_views(self, view: Views) -> list[Span]:
         tokens, token_features = features(view)
