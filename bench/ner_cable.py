@@ -34,24 +34,11 @@ from opis.analysis.cable_ner import (
     views,
 )
 from opis.analysis.entities import Span
-from opis.analysis.ner_eval import Evaluation, evaluate_record
-from opis.model import Mention, Record
+from opis.analysis.ner_eval import Evaluation
+from opis.analysis.ner_eval import evaluate_spans as score
+from opis.model import Record
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def score(records: Sequence[Record], spans: dict[int, list[Span]]) -> Evaluation:
-    """``ner_eval`` scores of ``spans`` (by record index) against the records' gold."""
-    total = Evaluation()
-    for index, record in enumerate(records):
-        if index not in spans:
-            continue
-        found = [
-            Mention(text=record.body[s.start : s.end], type=s.type, position=s.start, end=s.end)
-            for s in spans[index]
-        ]
-        total.add(evaluate_record(record, lambda _record, found=found: found))
-    return total
 
 
 def print_scores(name: str, result: Evaluation) -> None:

@@ -3,7 +3,7 @@
     nice -n 10 .venv/bin/python bench/ner_transformer.py [--corpus ../shared/corpus]
         [--folds 5] [--seeds 7 8] [--cache /tmp/nerx] [--epochs 5] [--lr 1e-4]
 
-Same protocol and scoring as ``bench/ner_cable.py`` (its ``score``; ``ner_eval``'s
+Same protocol and scoring as ``bench/ner_cable.py`` (``ner_eval.evaluate_spans``; its
 exact spans; folds of ``cable_ner.folds``, grouped by telegram), for:
 
 - the transformer alone (out-of-fold): one fine-tuning per seed, their label
@@ -36,18 +36,18 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ner_cable import print_scores, score, train_to_unittest
+from ner_cable import print_scores, train_to_unittest
 
 from opis.analysis import cable_transformer as ct
 from opis.analysis.cable_ner import (
     cross_validate,
-    folds,
     gold_spans,
     read_gold,
     views,
 )
 from opis.analysis.entities import Span
 from opis.analysis.ner_eval import Evaluation
+from opis.analysis.ner_eval import evaluate_spans as score
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,21 +132,8 @@ def main() -> int:
     )
 
     gold = [gold_spans(r) for r in records]
-    stacked: dict[int, list[Span]] = {}
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        for n, held_out in enumerate(folds(records, args.folds)):
-            keep = set(held_out)
-            examples = [
-                (record_views[i], gold[i], labels[i], outputs[i].probabilities)
-                for i in range(len(records))
-                if i not in keep
-            ]
-            stacked_crf = ct.train_stacked(examples, Path(folder) / f"stacked{n}.crfsuite")
-            for i in held_out:
-                stacked[i] = stacked_crf.tag_views(
-                    record_views[i], labels[i], outputs[i].probabilities
-                )
+    stacked = ct.stacked_cross_validation(records, record_views, outputs, args.folds)
     report(
         "stacked CRF",
         stacked,

@@ -9,6 +9,9 @@ stacking and saving behave, and that training runs end to end on two real telegr
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +24,7 @@ from opis.analysis.cable_transformer import (
     LABEL_INDEX,
     LABELS,
     MODEL_DIR,
+    OUT_OF_FOLD_FILE,
     Options,
     decode_labels,
     default_stacked,
@@ -194,3 +198,53 @@ def test_a_long_cable_is_tagged_a_few_windows_at_a_time(
     monkeypatch.setattr(cable_transformer, "INFERENCE_BATCH", 1_000)
     _, all_at_once = tagger.probabilities(text)
     assert np.abs(few - all_at_once).max() < 1e-3
+
+
+def test_the_saved_out_of_fold_output_covers_every_gold_telegram(
+    gold: list[Record], tmp_path: Path
+) -> None:
+    outputs = cable_transformer.load_out_of_fold(gold, MODEL_DIR / OUT_OF_FOLD_FILE)
+    assert sorted(outputs) == list(range(len(gold)))
+    for i in (0, len(gold) // 2, len(gold) - 1):
+        assert len(outputs[i].probabilities) == len(cable_ner.tokenize(gold[i].body))
+        assert np.allclose(outputs[i].probabilities.sum(axis=1), 1.0, atol=0.01)
+    # Written and read back by record id, whatever the order of the records.
+    few = {0: outputs[0], 1: outputs[1]}
+    cable_transformer.save_out_of_fold(gold, few, tmp_path / "oof.npz")
+    back = cable_transformer.load_out_of_fold(gold[1::-1], tmp_path / "oof.npz")
+    assert np.array_equal(back[0].probabilities, outputs[1].probabilities)
+    assert back[1].labels == outputs[0].labels
+
+
+PERSON_F1_TARGET = 0.85
+"""Issue 4's target for person names on the History Lab telegrams (exact spans)."""
+
+
+def test_the_stacked_tagger_meets_the_person_target_in_cross_validation(corpus: Path) -> None:
+    """5-fold cross-validation of the stacked CRF, vote included, on the out-of-fold
+    MiniLM output the shipped one was trained on (``out_of_fold.npz``; the five
+    fine-tunings that make it take 40 minutes, so ``bench/ner_transformer.py`` alone
+    reruns them). Measured 0.856 on this float16 copy (the bench's 0.852 is on
+    the float32 output). In a process with PYTHONHASHSEED=0, as the bench
+    runs: the order CRFsuite numbers features in follows set order in the rules, and
+    moves the score by a few thousandths."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "opis.analysis.cable_transformer",
+            "--corpus",
+            str(corpus),
+            "--score-stacked",
+        ],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:]}
+    precision, recall, f1 = (float(x) for x in rows["person"][1:4])
+    assert f1 >= PERSON_F1_TARGET, result.stdout
+    assert precision > 0.85 and recall > 0.8, result.stdout

@@ -25,10 +25,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from opis.analysis.entities import describes_person, find_entities, is_person_name, trim_name
+from opis.analysis.entities import (
+    Span,
+    describes_person,
+    find_entities,
+    is_person_name,
+    trim_name,
+)
 from opis.model import Mention, Record
 
 _GOLD_WORD = re.compile(r"[^\s,;()]+")
@@ -208,3 +214,21 @@ def evaluate(records: Iterable[Record], finder: NameFinder = find_entities) -> E
     for record in records:
         total.add(evaluate_record(record, finder))
     return total
+
+
+def evaluate_spans(records: Sequence[Record], spans: Mapping[int, Sequence[Span]]) -> Evaluation:
+    """Scores of a tagger's ``spans`` (by index into ``records``) against their gold."""
+    total = Evaluation()
+    for index, record in enumerate(records):
+        if index not in spans:
+            continue
+        found = [
+            Mention(text=record.body[s.start : s.end], type=s.type, position=s.start, end=s.end)
+            for s in spans[index]
+        ]
+        total.add(evaluate_record(record, _given(found)))
+    return total
+
+
+def _given(found: list[Mention]) -> NameFinder:
+    return lambda _record: found
