@@ -803,7 +803,7 @@ def main() -> int:
         "--score-stacked",
         action="store_true",
         help=f"only cross-validate the stacked CRF on the saved {OUT_OF_FOLD_FILE} and print "
-        "its scores (run with PYTHONHASHSEED=0 for bench/ner_transformer.py's figures)",
+        "its scores (PYTHONHASHSEED=0 makes the figure repeatable)",
     )
     args = parser.parse_args()
     if args.score_stacked:
