@@ -436,9 +436,11 @@ def ensemble(taggers: Sequence[TransformerTagger]) -> TransformerTagger:
 @cache
 def _base_word_pieces() -> Any:
     """The bundled MiniLM's word-piece table (float32), which fine-tuning leaves frozen."""
-    from safetensors.torch import load_file
+    from safetensors import safe_open
 
-    return load_file(base_model_path() / "model.safetensors")[BASE_WORD_PIECES]
+    # That tensor alone, not the whole 90 MB file (each ingest worker loads it).
+    with safe_open(str(base_model_path() / "model.safetensors"), "pt") as weights:
+        return weights.get_tensor(BASE_WORD_PIECES)
 
 
 def save(
