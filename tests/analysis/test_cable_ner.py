@@ -22,8 +22,8 @@ from opis.analysis.cable_ner import (
     vote_people,
 )
 from opis.analysis.entities import Span, find_entities
-from opis.analysis.ner_eval import Evaluation, evaluate_record
-from opis.model import Mention, Record
+from opis.analysis.ner_eval import evaluate_spans
+from opis.model import Record
 
 TEST_FOLDS = 2
 """Fewer folds than bench/ner_cable.py's 5, to keep the test near 60 s: each model
@@ -42,17 +42,6 @@ def gold(corpus: Path) -> list[Record]:
 @pytest.fixture(scope="module")
 def gold_views(gold: list[Record]) -> list[Views]:
     return views([record.body for record in gold])
-
-
-def _score(records: list[Record], spans: dict[int, list[Span]]) -> Evaluation:
-    total = Evaluation()
-    for index, record in enumerate(records):
-        found = [
-            Mention(text=record.body[s.start : s.end], type=s.type, position=s.start, end=s.end)
-            for s in spans[index]
-        ]
-        total.add(evaluate_record(record, lambda _record, found=found: found))
-    return total
 
 
 def test_folds_keep_a_telegram_and_its_copy_together(gold: list[Record]) -> None:
@@ -75,7 +64,7 @@ def test_gold_labels_decode_back_to_the_scored_names(gold: list[Record]) -> None
     for index, record in enumerate(gold):
         tokens = tokenize(record.body)
         decoded[index] = decode(record.body, tokens, _labels_at(tokens, gold_spans(record)))
-    result = _score(gold, decoded)
+    result = evaluate_spans(gold, decoded)
     assert result.counts["person"].exact()[2] > 0.97
     assert result.counts["place"].exact()[2] > 0.93  # nested marks: one type per token
 
@@ -83,8 +72,8 @@ def test_gold_labels_decode_back_to_the_scored_names(gold: list[Record]) -> None
 def test_cross_validated_person_f1_floor(gold: list[Record], gold_views: list[Views]) -> None:
     predicted = cross_validate(gold, gold_views, TEST_FOLDS)
     assert sorted(predicted) == list(range(len(gold)))
-    result = _score(gold, predicted)
-    rules = _score(gold, {i: v.rules for i, v in enumerate(gold_views)})
+    result = evaluate_spans(gold, predicted)
+    rules = evaluate_spans(gold, {i: v.rules for i, v in enumerate(gold_views)})
     person = result.counts["person"].exact()[2]
     assert person >= PERSON_F1_FLOOR, result.counts["person"]
     assert person > rules.counts["person"].exact()[2]  # better than spaCy + rules alone

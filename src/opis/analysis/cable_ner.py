@@ -434,6 +434,11 @@ def decode(text: str, tokens: list[Token], labels: Sequence[str]) -> list[Span]:
     return result
 
 
+def _occurrences(text: str, name: str) -> Iterator[re.Match[str]]:
+    """Where ``name`` stands in ``text`` as whole words (not inside "U.S.BAKER")."""
+    return re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text)
+
+
 def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     """A name tagged as a person once is that person wherever else it stands untagged.
 
@@ -449,7 +454,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
     names -= {text[s.start : s.end] for s in spans if s.type != "person"}
     result = list(spans)
     for name in sorted(names, key=lambda name: (-len(name), name)):
-        for match in re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text):
+        for match in _occurrences(text, name):
             start, end = match.span()
             if not any(s.start < end and start < s.end for s in result):
                 result.append(Span(start, end, "person"))
@@ -457,6 +462,7 @@ def propagate_people(text: str, spans: list[Span]) -> list[Span]:
 
 
 PROPAGATE = True
+
 
 PERSON_VOTE = 0.4
 """``vote_people``'s threshold for the stacked tagger of ``cable_transformer``."""
@@ -486,7 +492,7 @@ def vote_people(
     doubtful = set()
     for name in {text[s.start : s.end] for s in spans if s.type == "person"}:
         means = []
-        for match in re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text):
+        for match in _occurrences(text, name):
             inside = np.flatnonzero((starts < match.end()) & (ends > match.start()))
             if len(inside):
                 means.append(sum(person(int(i)) for i in inside) / len(inside))
@@ -526,22 +532,22 @@ class CableTagger:
         self.vote = vote
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_file))
+        self._person_labels = [lab for lab in self._tagger.labels() if lab.endswith("-person")]
 
     def tag_items(self, text: str, tokens: list[Token], items: Items) -> list[Span]:
         """Spans of ``text`` from the CRF's labels for ``tokens``, described by ``items``."""
         if not tokens:
             return []
         self._tagger.set(items)
-        labels = self._tagger.tag()
+        spans = spans_from_labels(text, tokens, self._tagger.tag())
         if self.vote is None:
-            return spans_from_labels(text, tokens, labels)
-        person_labels = [lab for lab in self._tagger.labels() if lab.endswith("-person")]
+            return spans
 
         def person(index: int) -> float:
             # Asked only for the tokens of names found: marginals cost a call each.
-            return float(sum(self._tagger.marginal(label, index) for label in person_labels))
+            labels = self._person_labels
+            return float(sum(self._tagger.marginal(label, index) for label in labels))
 
-        spans = spans_from_labels(text, tokens, labels)
         return vote_people(text, tokens, spans, person, self.vote)
 
     def tag_views(self, view: Views) -> list[Span]:
@@ -646,7 +652,7 @@ def tag_cable(text: str, recased: str, spacy: list[Span], rules: list[Span]) -> 
     view = Views(text, recased, spacy, rules)
     # Where the fine-tuned MiniLM and the CRF stacked on its output are shipped
     # (data/cable_transformer/, ``python -m opis.analysis.cable_transformer --stacked``),
-    # they replace this CRF: person F1 0.845 against 0.802 in the same 5-fold
+    # they replace this CRF: person F1 0.852 against 0.802 in the same 5-fold
     # cross-validation (bench/ner_transformer.py). ``OPIS_CABLE_TRANSFORMER=off`` keeps
     # this CRF alone.
     from opis.analysis.cable_transformer import tag_stacked
